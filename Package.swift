@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom to top: system libraries and C kernels; the engine (tensors, autograd);
+// the neural-network layer; data and images; the GAN layer; the umbrella module; the CLI.
+let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "SwiftGAN",
+    products: [
+        .library(name: "SwiftGAN", targets: ["SwiftGAN"]),
+        .executable(name: "swiftgan", targets: ["swiftgan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "SwiftGANKernels"),
+        .target(name: "SwiftGANEngine", dependencies: ["CDNNL", "SwiftGANKernels"], swiftSettings: v5),
+        .target(name: "SwiftGANNN", dependencies: ["SwiftGANEngine", "SwiftGANKernels"], swiftSettings: v5),
+        .target(name: "SwiftGANData", dependencies: ["SwiftGANEngine", "CZlib"], swiftSettings: v5),
+        .target(name: "SwiftGANImages", dependencies: ["SwiftGANEngine", "CZlib"], swiftSettings: v5),
+        .target(name: "SwiftGANCore",
+                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages"],
+                swiftSettings: v5),
+        .target(name: "SwiftGAN",
+                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore"],
+                swiftSettings: v5),
+        .executableTarget(name: "swiftgan",
+                          dependencies: ["SwiftGAN", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: v5),
+        .target(name: "SwiftGANTestSupport", dependencies: ["SwiftGAN"], path: "Tests/SwiftGANTestSupport",
+                swiftSettings: v5),
+        .testTarget(name: "SwiftGANEngineTests", dependencies: ["SwiftGANTestSupport", "SwiftGANKernels"], swiftSettings: v5),
+        .testTarget(name: "SwiftGANNNTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
+        .testTarget(name: "SwiftGANDataTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
+        .testTarget(name: "SwiftGANCoreTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
+        .testTarget(name: "swiftganCLITests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
+    ]
+)

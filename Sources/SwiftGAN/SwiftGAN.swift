@@ -1,0 +1,6 @@
+// The umbrella module: `import SwiftGAN` brings the whole library.
+@_exported import SwiftGANCore
+@_exported import SwiftGANData
+@_exported import SwiftGANEngine
+@_exported import SwiftGANImages
+@_exported import SwiftGANNN

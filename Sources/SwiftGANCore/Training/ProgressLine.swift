@@ -1,0 +1,35 @@
+import Foundation
+
+/// A live one-line progress display: step, rate, ETA and the latest losses. On a terminal it
+/// redraws in place; in a log it prints a line every `every` steps.
+public struct ProgressLine {
+    public let total: Int
+    private let start = Date()
+    private let interactive = isatty(STDOUT_FILENO) != 0
+    private let every: Int
+
+    public init(total: Int) {
+        self.total = total
+        every = max(1, total / 20)
+    }
+
+    public func update(step: Int, fields: [(String, Float)]) {
+        guard interactive || step % every == 0 || step == total else { return }
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = Double(step) / max(elapsed, 1e-9)
+        let eta = rate > 0 ? Double(total - step) / rate : 0
+        let values = fields.map { "\($0.0) \(String(format: "%.4f", $0.1))" }.joined(separator: "  ")
+        let line = String(format: "step %d/%d  %.1f steps/s  ETA %@  ", step, total, rate, Self.duration(eta)) + values
+        if interactive {
+            print("\r\u{1B}[2K" + line, terminator: step == total ? "\n" : "")
+        } else {
+            print(line)
+        }
+        fflush(stdout)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

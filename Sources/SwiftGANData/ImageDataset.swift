@@ -1,0 +1,75 @@
+import Foundation
+import SwiftGANEngine
+
+/// A labelled image dataset held in memory, images scaled to [-1, 1] (the range of a Tanh
+/// generator) and stored as [count, channels, height, width].
+public struct ImageDataset {
+    public let images: Tensor
+    public let labels: [Int]
+    public let name: String
+
+    public var count: Int { labels.count }
+    /// [channels, height, width]
+    public var imageShape: [Int] { Array(images.shape.dropFirst()) }
+    public var pixelsPerImage: Int { imageShape.reduce(1, *) }
+
+    public init(images: Tensor, labels: [Int], name: String) {
+        precondition(images.shape[0] == labels.count, "\(images.shape[0]) images for \(labels.count) labels")
+        self.images = images
+        self.labels = labels
+        self.name = name
+    }
+
+    /// The datasets SwiftGAN knows how to find.
+    public enum Known: String, CaseIterable {
+        case mnist
+        case fashionMNIST = "fashion-mnist"
+
+        /// Where the data is by default: the shared MNIST copy beside the project, or Debian's
+        /// `dataset-fashion-mnist` package.
+        public var defaultDirectory: String {
+            switch self {
+            case .mnist: "../shared/data/mnist"
+            case .fashionMNIST: "/usr/share/datasets/fashion-mnist"
+            }
+        }
+    }
+
+    public enum Split: String { case train, test }
+
+    /// Loads MNIST or Fashion-MNIST (same file names) from `directory`; files may be gzip
+    /// compressed (`.gz`) or raw.
+    public static func load(_ dataset: Known, split: Split = .train, directory: String? = nil) throws -> ImageDataset {
+        let dir = directory ?? dataset.defaultDirectory
+        let stem = split == .train ? "train" : "t10k"
+        let imagePath = try locate(dir, "\(stem)-images-idx3-ubyte")
+        let labelPath = try locate(dir, "\(stem)-labels-idx1-ubyte")
+        return try loadIDX(images: imagePath, labels: labelPath, name: dataset.rawValue)
+    }
+
+    /// Loads an image/label pair of IDX files.
+    public static func loadIDX(images imagePath: String, labels labelPath: String, name: String) throws -> ImageDataset {
+        let images = try IDXFile.read(imagePath)
+        guard images.shape.count == 3 else { throw DataError(path: imagePath, "expected images of rank 3, found shape \(images.shape)") }
+        let labels = try IDXFile.read(labelPath)
+        guard labels.shape.count == 1 else { throw DataError(path: labelPath, "expected labels of rank 1, found shape \(labels.shape)") }
+        guard labels.shape[0] == images.shape[0] else {
+            throw DataError(path: labelPath, "\(labels.shape[0]) labels for \(images.shape[0]) images in \(imagePath)")
+        }
+        let tensor = Tensor(images.bytes.map { Float($0) / 127.5 - 1 }, shape: [images.shape[0], 1, images.shape[1], images.shape[2]])
+        return ImageDataset(images: tensor, labels: labels.bytes.map(Int.init), name: name)
+    }
+
+    private static func locate(_ directory: String, _ stem: String) throws -> String {
+        for candidate in ["\(directory)/\(stem).gz", "\(directory)/\(stem)"] where FileManager.default.fileExists(atPath: candidate) {
+            return candidate
+        }
+        throw DataError(path: "\(directory)/\(stem).gz", "no such file (nor \(stem) uncompressed)")
+    }
+
+    /// The first `n` examples.
+    public func prefix(_ n: Int) -> ImageDataset {
+        let k = min(n, count)
+        return ImageDataset(images: images.slice(axis: 0, 0..<k), labels: Array(labels.prefix(k)), name: name)
+    }
+}

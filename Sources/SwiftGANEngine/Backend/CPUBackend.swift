@@ -1,0 +1,50 @@
+import SwiftGANKernels
+
+/// The CPU backend: GEMM through oneDNN, everything else through SwiftGAN's multiversioned C
+/// kernels.
+public final class CPUBackend: ComputeBackend {
+    public let name = "cpu"
+    public init() {}
+
+    public func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        DNNL.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    public func unary(_ op: UnaryKernel, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                      count: Int, _ a: Float, _ b: Float) {
+        sg_unary(op.rawValue, x, y, Int64(count), a, b)
+    }
+
+    public func binary(_ op: BinaryKernel, shape: [Int], _ a: UnsafePointer<Float>, strides aStrides: [Int],
+                       _ b: UnsafePointer<Float>, strides bStrides: [Int], into out: UnsafeMutablePointer<Float>) {
+        let dims = shape.map(Int64.init), sa = aStrides.map(Int64.init), sb = bStrides.map(Int64.init)
+        sg_binary(op.rawValue, Int32(shape.count), dims, a, sa, b, sb, out)
+    }
+
+    public func copy(shape: [Int], from src: UnsafePointer<Float>, strides srcStrides: [Int],
+                     to dst: UnsafeMutablePointer<Float>, strides dstStrides: [Int]) {
+        let dims = shape.map(Int64.init), ss = srcStrides.map(Int64.init), ds = dstStrides.map(Int64.init)
+        sg_copy_strided(Int32(shape.count), dims, src, ss, dst, ds)
+    }
+
+    public func sum(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, outer: Int, reduced: Int, inner: Int) {
+        sg_reduce_sum(x, y, Int64(outer), Int64(reduced), Int64(inner))
+    }
+
+    public func fill(_ x: UnsafeMutablePointer<Float>, count: Int, value: Float) {
+        sg_fill(x, Int64(count), value)
+    }
+
+    public func randomUniform(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<Float>, count: Int,
+                              low: Float, high: Float) {
+        sg_philox_uniform(key, offset, out, Int64(count), low, high)
+    }
+
+    public func randomNormal(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<Float>, count: Int,
+                             mean: Float, std: Float) {
+        sg_philox_normal(key, offset, out, Int64(count), mean, std)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import SwiftGANEngine
+
+/// Tiles a batch of images into one picture, like `torchvision.utils.make_grid`.
+public enum ImageGrid {
+    /// A grid PNG of `images` ([n, c, h, w] or [n, h·w] for square gray images) with values in
+    /// [-1, 1], `columns` per row (a square layout by default) and `padding` pixels between.
+    public static func png(_ images: Tensor, columns: Int? = nil, padding: Int = 2) -> Data {
+        let (n, c, h, w) = dimensions(of: images)
+        let cols = columns ?? max(1, Int(Double(n).squareRoot().rounded(.up)))
+        let rows = (n + cols - 1) / cols
+        let width = cols * (w + padding) + padding, height = rows * (h + padding) + padding
+        let channels = c == 1 ? 1 : 3
+        var pixels = [UInt8](repeating: 0, count: width * height * channels)
+        let values = images.storage.buffer
+        for i in 0..<n {
+            let ox = padding + (i % cols) * (w + padding), oy = padding + (i / cols) * (h + padding)
+            for y in 0..<h {
+                for x in 0..<w {
+                    for ch in 0..<channels {
+                        let v = values[((i * c + min(ch, c - 1)) * h + y) * w + x]
+                        let byte = UInt8(max(0, min(255, ((v + 1) * 127.5).rounded())))
+                        pixels[((oy + y) * width + ox + x) * channels + ch] = v.isFinite ? byte : 0
+                    }
+                }
+            }
+        }
+        return PNG.encode(width: width, height: height, color: channels == 1 ? .gray : .rgb, pixels: pixels)
+    }
+
+    private static func dimensions(of images: Tensor) -> (Int, Int, Int, Int) {
+        switch images.rank {
+        case 4: return (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+        case 2:
+            let side = Int(Double(images.shape[1]).squareRoot())
+            precondition(side * side == images.shape[1], "flat images of \(images.shape[1]) pixels are not square")
+            return (images.shape[0], 1, side, side)
+        default: preconditionFailure("image grid needs [n, c, h, w] or [n, pixels], got \(images.shape)")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+// SwiftGAN's CPU kernels: elementwise math, strided copies, reductions, optimizer updates and a
+// counter-based random generator. Each hot loop is compiled for several instruction sets
+// (function multiversioning) and picks the best at run time, so no build flags are needed.
+#ifndef SWIFTGAN_KERNELS_H
+#define SWIFTGAN_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Unary elementwise ops; `a` and `b` are the op's scalar parameters where it has any.
+typedef enum {
+    SG_U_NEG = 0,      // -x
+    SG_U_EXP,          // e^x
+    SG_U_LOG,          // ln x
+    SG_U_SQRT,         // sqrt x
+    SG_U_TANH,         // tanh x
+    SG_U_SIGMOID,      // 1 / (1 + e^-x)
+    SG_U_RELU,         // max(x, 0)
+    SG_U_ABS,          // |x|
+    SG_U_SOFTPLUS,     // ln(1 + e^x), stable for any x
+    SG_U_SIGN,         // -1, 0 or 1
+    SG_U_LEAKY_RELU,   // x > 0 ? x : a * x
+    SG_U_POW,          // x^a
+    SG_U_CLAMP,        // min(max(x, a), b)
+    SG_U_AFFINE,       // a * x + b
+    SG_U_GT,           // x > a ? 1 : 0
+    SG_U_IN_RANGE,     // a <= x <= b ? 1 : 0
+    SG_U_LEAKY_SLOPE,  // x > 0 ? 1 : a   (the derivative of leaky ReLU)
+    SG_U_RECIPROCAL,   // a / x
+} sg_unary_op;
+
+/// Binary elementwise ops.
+typedef enum {
+    SG_B_ADD = 0, SG_B_SUB, SG_B_MUL, SG_B_DIV, SG_B_MAX, SG_B_MIN, SG_B_GT, SG_B_GE, SG_B_EQ,
+} sg_binary_op;
+
+void sg_unary(int op, const float *x, float *y, int64_t n, float a, float b);
+
+/// out[i...] = a[i...] op b[i...] over an `ndim`-dimensional index space (ndim <= 8) with element
+/// strides for a and b (0 where broadcast); `out` is contiguous.
+void sg_binary(int op, int ndim, const int64_t *shape, const float *a, const int64_t *astride,
+               const float *b, const int64_t *bstride, float *out);
+
+/// dst[i...] = src[i...] over an `ndim`-dimensional index space with element strides for both
+/// (expand, permute, slice and its inverse are all this one loop).
+void sg_copy_strided(int ndim, const int64_t *shape, const float *src, const int64_t *sstride,
+                     float *dst, const int64_t *dstride);
+
+/// y[o, i] = sum_k x[o, k, i] for x of shape [outer, r, inner].
+void sg_reduce_sum(const float *x, float *y, int64_t outer, int64_t r, int64_t inner);
+
+void sg_fill(float *x, int64_t n, float value);
+
+/// Adam as in torch.optim.Adam (L2 weight decay added to the gradient, bias-corrected moments).
+void sg_adam(float *p, const float *g, float *m, float *v, int64_t n, float lr, float beta1,
+             float beta2, float eps, float weight_decay, int64_t step);
+/// SGD as in torch.optim.SGD; `first` is 1 on the first step (buffer = gradient).
+void sg_sgd(float *p, const float *g, float *buf, int64_t n, float lr, float momentum,
+            float dampening, float weight_decay, int nesterov, int first);
+/// RMSprop as in torch.optim.RMSprop (square average, optional momentum and centering).
+void sg_rmsprop(float *p, const float *g, float *sq, float *buf, float *gavg, int64_t n, float lr,
+                float alpha, float eps, float weight_decay, float momentum, int centered);
+
+/// Counter-based random numbers (Philox-4x32-10): element i of a draw depends only on the key,
+/// the draw's offset and i, so results never depend on threads or chunking. `offset` must be a
+/// multiple of 4. Uniform in [low, high); normal by Box-Muller.
+void sg_philox_uniform(uint64_t key, uint64_t offset, float *out, int64_t n, float low, float high);
+void sg_philox_bits(uint64_t key, uint64_t offset, uint32_t *out, int64_t n);
+void sg_philox_normal(uint64_t key, uint64_t offset, float *out, int64_t n, float mean, float std);
+
+/// Sum of squares in double precision (norms and diagnostics).
+double sg_sum_squares(const float *x, int64_t n);
+/// Number of non-finite values.
+int64_t sg_count_nonfinite(const float *x, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

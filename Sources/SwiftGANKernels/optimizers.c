@@ -1,0 +1,59 @@
+// Optimizer updates, written to follow torch.optim's single-tensor (for-loop) formulas.
+#include "SwiftGANKernels.h"
+#include <math.h>
+
+#define SG_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+
+SG_CLONES void sg_adam(float *p, const float *g, float *m, float *v, int64_t n, float lr, float beta1,
+                       float beta2, float eps, float weight_decay, int64_t step) {
+    float bc1 = 1.0f - powf(beta1, (float)step);
+    float bc2 = 1.0f - powf(beta2, (float)step);
+    float step_size = lr / bc1;
+    float bc2_sqrt = sqrtf(bc2);
+    for (int64_t i = 0; i < n; i++) {
+        float gi = g[i] + weight_decay * p[i];
+        float mi = m[i] + (gi - m[i]) * (1.0f - beta1);  // torch's lerp_ form
+        float vi = v[i] * beta2 + (1.0f - beta2) * gi * gi;
+        m[i] = mi; v[i] = vi;
+        float denom = __builtin_elementwise_sqrt(vi) / bc2_sqrt + eps;
+        p[i] -= step_size * (mi / denom);
+    }
+}
+
+SG_CLONES void sg_sgd(float *p, const float *g, float *buf, int64_t n, float lr, float momentum,
+                      float dampening, float weight_decay, int nesterov, int first) {
+    for (int64_t i = 0; i < n; i++) {
+        float d = g[i] + weight_decay * p[i];
+        if (momentum != 0.0f) {
+            float b = first ? d : buf[i] * momentum + (1.0f - dampening) * d;
+            buf[i] = b;
+            d = nesterov ? d + momentum * b : b;
+        }
+        p[i] -= lr * d;
+    }
+}
+
+SG_CLONES void sg_rmsprop(float *p, const float *g, float *sq, float *buf, float *gavg, int64_t n,
+                          float lr, float alpha, float eps, float weight_decay, float momentum,
+                          int centered) {
+    for (int64_t i = 0; i < n; i++) {
+        float gi = g[i] + weight_decay * p[i];
+        float s = sq[i] * alpha + (1.0f - alpha) * gi * gi;
+        sq[i] = s;
+        float avg;
+        if (centered) {
+            float ga = gavg[i] + (gi - gavg[i]) * (1.0f - alpha);
+            gavg[i] = ga;
+            avg = __builtin_elementwise_sqrt(s - ga * ga) + eps;
+        } else {
+            avg = __builtin_elementwise_sqrt(s) + eps;
+        }
+        if (momentum > 0.0f) {
+            float b = buf[i] * momentum + gi / avg;
+            buf[i] = b;
+            p[i] -= lr * b;
+        } else {
+            p[i] -= lr * gi / avg;
+        }
+    }
+}

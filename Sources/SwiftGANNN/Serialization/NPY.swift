@@ -1,0 +1,78 @@
+import Foundation
+import SwiftGANEngine
+
+/// Reads and writes NumPy `.npy` files holding float32 arrays in C order (`np.save`, `np.load`).
+/// Reading also accepts float64, converted to Float32.
+public enum NPY {
+    public static func write(_ tensor: Tensor, to path: String) throws {
+        try AtomicFile.write(encode(tensor), to: path)
+    }
+
+    public static func encode(_ tensor: Tensor) -> Data {
+        let shapeText = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(\(tensor.shape.map(String.init).joined(separator: ", ")))"
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
+        let unpadded = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        var length = UInt16(header.utf8.count).littleEndian
+        withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
+        data.append(contentsOf: Array(header.utf8))
+        data.append(UnsafeBufferPointer(start: tensor.storage.pointer, count: tensor.count))
+        return data
+    }
+
+    public static func read(_ path: String) throws -> Tensor {
+        try decode(AtomicFile.read(path), path: path)
+    }
+
+    public static func decode(_ data: Data, path: String) throws -> Tensor {
+        let bytes = [UInt8](data)
+        guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
+            throw SerializationError(path: path, "not a .npy file (bad magic)")
+        }
+        let major = bytes[6]
+        let headerStart = major == 1 ? 10 : 12
+        guard bytes.count >= headerStart else { throw SerializationError(path: path, "truncated .npy header") }
+        let headerLength = major == 1 ? Int(bytes[8]) | Int(bytes[9]) << 8
+            : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+        guard bytes.count >= headerStart + headerLength else { throw SerializationError(path: path, "truncated .npy header") }
+        let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
+        guard let descr = field("descr", in: header) else { throw SerializationError(path: path, "no 'descr' in .npy header") }
+        let itemSize: Int
+        switch descr {
+        case "'<f4'", "'float32'": itemSize = 4
+        case "'<f8'", "'float64'": itemSize = 8
+        default: throw SerializationError(path: path, "unsupported dtype \(descr) (need float32 '<f4')")
+        }
+        if field("fortran_order", in: header) == "True" {
+            throw SerializationError(path: path, "Fortran-ordered arrays are not supported (save with C order)")
+        }
+        guard let shapeText = field("shape", in: header) else { throw SerializationError(path: path, "no 'shape' in .npy header") }
+        let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
+        let count = shape.reduce(1, *)
+        let start = headerStart + headerLength
+        guard bytes.count - start >= count * itemSize else {
+            throw SerializationError(path: path, "truncated data: shape \(shape) needs \(count * itemSize) bytes, file has \(bytes.count - start)")
+        }
+        let values: [Float] = data.subdata(in: start..<(start + count * itemSize)).withUnsafeBytes { raw in
+            (0..<count).map { i in
+                itemSize == 4 ? Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                    : Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+            }
+        }
+        return Tensor(values, shape: shape)
+    }
+
+    /// The raw text of `'key': value` in a .npy header dictionary.
+    private static func field(_ key: String, in header: String) -> String? {
+        guard let keyRange = header.range(of: "'\(key)':") else { return nil }
+        let rest = header[keyRange.upperBound...].trimmingCharacters(in: .whitespaces)
+        if rest.hasPrefix("(") {
+            guard let close = rest.firstIndex(of: ")") else { return nil }
+            return String(rest[...close])
+        }
+        let end = rest.firstIndex(where: { $0 == "," || $0 == "}" }) ?? rest.endIndex
+        return rest[..<end].trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,246 @@
+"""Makes the PyTorch reference fixtures that SwiftGAN's tests compare against.
+
+Run from the repository root with the reference venv (PyTorch is never a dependency):
+    ~/.venvs/ref/bin/python Tests/Fixtures/make_fixtures.py
+
+Writes, next to this script:
+  ops.safetensors            every engine op: inputs, output, first- and second-order gradients
+  mlp_gan_step.safetensors   the MLP GAN from formula-made weights and inputs: outputs, losses
+  torch_generator_step1.safetensors / torch_discriminator_step1.safetensors
+                             the MLP GAN's weights after one D step and one G step (Adam), as a
+                             module holding the reference nn.Sequential in `self.net` saves them
+  torch_sequential.safetensors  a bare nn.Sequential(Linear(3, 2)) state_dict (keys 0.weight, 0.bias)
+  layout_reference.safetensors  tensors written by safetensors.torch, to compare bytes with ours
+  optimizers.safetensors     three steps of Adam, SGD and RMSprop in several configurations
+  small.npy                  a float32 array written by numpy.save
+
+With --verify-swift-run RUN --z Z.npy --samples S.npy it instead loads a generator that
+SwiftGAN saved into PyTorch and checks that PyTorch gives SwiftGAN's samples for the same z.
+"""
+import argparse, math, os, sys
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+from safetensors.torch import save_file, load_file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "shared", "bench", "peers"))
+from torch_gan_step import mlp_models  # noqa: E402
+
+torch.set_default_dtype(torch.float64)  # references in double, stored as float32
+
+
+class Wrapped(nn.Module):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def op_cases():
+    """name -> (function, inputs, constants, second_order). Inputs are differentiated."""
+    g = torch.Generator().manual_seed(1234)
+
+    def rn(*shape, positive=False, scale=1.0):
+        t = torch.randn(*shape, generator=g) * scale
+        return t.abs() + 0.5 if positive else t
+
+    x34 = rn(3, 4)
+    cases = {
+        "add_broadcast": (lambda a, b: a + b, [rn(3, 4), rn(4)], {}, True),
+        "sub_broadcast": (lambda a, b: a - b, [rn(2, 3, 4), rn(3, 1)], {}, False),
+        "mul_broadcast": (lambda a, b: a * b, [rn(3, 4), rn(3, 1)], {}, True),
+        "div_broadcast": (lambda a, b: a / b, [rn(3, 4), rn(4, positive=True)], {}, True),
+        "maximum": (lambda a, b: torch.maximum(a, b), [rn(5, 4), rn(5, 4)], {}, False),
+        "minimum": (lambda a, b: torch.minimum(a, b), [rn(5, 4), rn(4)], {}, False),
+        "affine": (lambda a: a * 2.5 + 1.0, [rn(3, 5)], {}, True),
+        "rsub_scalar": (lambda a: 1.0 - a, [rn(7)], {}, False),
+        "rdiv_scalar": (lambda a: 2.0 / a, [rn(6, positive=True)], {}, True),
+        "neg": (lambda a: -a, [rn(2, 3)], {}, False),
+        "matmul_nn": (lambda a, b: a @ b, [rn(5, 3), rn(3, 4)], {}, True),
+        "matmul_nt": (lambda a, b: a @ b.T, [rn(5, 3), rn(4, 3)], {}, True),
+        "matmul_tn": (lambda a, b: a.T @ b, [rn(3, 5), rn(3, 4)], {}, True),
+        "matmul_tt": (lambda a, b: a.T @ b.T, [rn(3, 5), rn(4, 3)], {}, True),
+        "linear": (lambda x, w, b: F.linear(x, w, b), [rn(6, 5), rn(4, 5), rn(4)], {}, True),
+        "linear_nobias": (lambda x, w: F.linear(x, w), [rn(6, 5), rn(4, 5)], {}, True),
+        "relu": (torch.relu, [rn(4, 5)], {}, True),
+        "leaky_relu": (lambda a: F.leaky_relu(a, 0.2), [rn(4, 5)], {}, True),
+        "tanh": (torch.tanh, [rn(4, 5, scale=2.0)], {}, True),
+        "tanh_small": (torch.tanh, [rn(50, scale=0.01)], {}, True),
+        "sigmoid": (torch.sigmoid, [rn(4, 5, scale=3.0)], {}, True),
+        "exp": (torch.exp, [rn(4, 5)], {}, True),
+        "log": (torch.log, [rn(4, 5, positive=True)], {}, True),
+        "sqrt": (torch.sqrt, [rn(4, 5, positive=True)], {}, True),
+        "pow2": (lambda a: a ** 2, [rn(4, 5)], {}, True),
+        "pow3": (lambda a: a ** 3, [rn(4, 5)], {}, True),
+        "pow_half": (lambda a: a ** 0.5, [rn(4, 5, positive=True)], {}, True),
+        "pow_1_7": (lambda a: a ** 1.7, [rn(4, 5, positive=True)], {}, True),
+        "clamp": (lambda a: a.clamp(-0.5, 0.7), [rn(6, 5)], {}, False),
+        "abs": (torch.abs, [rn(4, 5)], {}, False),
+        "softplus": (F.softplus, [rn(4, 5, scale=4.0)], {}, True),
+        "sum_all": (lambda a: a.sum(), [rn(3, 4)], {}, True),
+        "sum_axis1_keep": (lambda a: a.sum(1, keepdim=True), [rn(3, 4, 2)], {}, True),
+        "sum_axes02": (lambda a: a.sum((0, 2)), [rn(3, 4, 2)], {}, False),
+        "mean_all": (lambda a: a.mean(), [rn(3, 4)], {}, True),
+        "mean_axis0": (lambda a: a.mean(0), [rn(5, 3)], {}, True),
+        "reshape": (lambda a: a.reshape(4, 6), [rn(2, 3, 4)], {}, False),
+        "permute": (lambda a: a.permute(2, 0, 1), [rn(2, 3, 4)], {}, False),
+        "transpose": (lambda a: a.T, [rn(3, 5)], {}, False),
+        "concat_axis1": (lambda a, b: torch.cat([a, b], 1), [rn(3, 2), rn(3, 4)], {}, False),
+        "slice_axis1": (lambda a: a[:, 1:3], [rn(3, 5)], {}, False),
+        "masked_select": (lambda a, mask: a[mask > 0], [x34], {"mask": (x34 > 0).double()}, False),
+        "bce_logits_target": (lambda a, t: F.binary_cross_entropy_with_logits(a, t), [rn(8, 1, scale=3.0)],
+                              {"target": torch.rand(8, 1, generator=g)}, True),
+        "bce_logits_ones": (lambda a: F.binary_cross_entropy_with_logits(a, torch.ones_like(a)),
+                            [rn(8, 1, scale=5.0)], {}, True),
+        "bce_logits_zeros": (lambda a: F.binary_cross_entropy_with_logits(a, torch.zeros_like(a)),
+                             [rn(8, 1, scale=5.0)], {}, True),
+        "norm_rows": (lambda a: ((a ** 2).sum(1) + 1e-12).sqrt(), [rn(4, 6)], {}, True),
+    }
+    return cases
+
+
+def make_ops(path):
+    out = {}
+    g = torch.Generator().manual_seed(99)
+    for name, (fn, inputs, consts, second) in op_cases().items():
+        xs = [t.clone().requires_grad_(True) for t in inputs]
+        y = fn(*xs, *consts.values())
+        w = torch.randn(y.shape, generator=g)
+        grads = torch.autograd.grad((y * w).sum(), xs, create_graph=True)
+        for i, t in enumerate(inputs):
+            out[f"{name}.in{i}"] = t
+            out[f"{name}.grad{i}"] = grads[i]
+        for k, v in consts.items():
+            out[f"{name}.{k}"] = v
+        out[f"{name}.out"] = y
+        out[f"{name}.w"] = w
+        if second:
+            vs = [torch.randn(t.shape, generator=g) for t in inputs]
+            l2 = sum((gr * v).sum() for gr, v in zip(grads, vs))
+            hh = torch.autograd.grad(l2, xs, allow_unused=True) if l2.requires_grad else [None] * len(xs)
+            for i, v in enumerate(vs):
+                out[f"{name}.v{i}"] = v
+                out[f"{name}.gg{i}"] = hh[i] if hh[i] is not None else torch.zeros_like(inputs[i])
+    # The gradient penalty of WGAN-GP on a small critic: value and its gradient wrt the weights.
+    gg = torch.Generator().manual_seed(7)
+    x = torch.randn(6, 5, generator=gg, requires_grad=True)
+    w1, b1 = torch.randn(8, 5, generator=gg) * 0.5, torch.randn(8, generator=gg) * 0.1
+    w2, b2 = torch.randn(1, 8, generator=gg) * 0.5, torch.randn(1, generator=gg) * 0.1
+    params = [t.requires_grad_(True) for t in (w1, b1, w2, b2)]
+    critic = F.linear(F.leaky_relu(F.linear(x, params[0], params[1]), 0.2), params[2], params[3])
+    gx, = torch.autograd.grad(critic.sum(), x, create_graph=True)
+    gp = ((gx.norm(2, dim=1) - 1) ** 2).mean()
+    gws = [gw if gw is not None else torch.zeros_like(p)
+           for gw, p in zip(torch.autograd.grad(gp, params, allow_unused=True), params)]
+    out["gp.x"], out["gp.value"] = x.detach(), gp.detach()
+    for n, p, gw in zip(("w1", "b1", "w2", "b2"), params, gws):
+        out[f"gp.{n}"], out[f"gp.grad_{n}"] = p.detach(), gw
+    save_file({k: v.detach().float().contiguous() for k, v in out.items()}, path)
+
+
+def formula(shape, scale, phase):
+    """Deterministic values both sides can compute: scale * sin(12.9898 i + phase)."""
+    n = int(np.prod(shape))
+    i = np.arange(n, dtype=np.float64)
+    return torch.from_numpy((scale * np.sin(12.9898 * i + phase)).astype(np.float32)).reshape(shape)
+
+
+def init_by_formula(module):
+    for j, (name, p) in enumerate(module.state_dict().items()):
+        fan_in = p.shape[1] if p.dim() == 2 else p.shape[0]
+        with torch.no_grad():
+            p.copy_(formula(p.shape, 1.0 / math.sqrt(fan_in), 78.233 * (j + 1)))
+
+
+def make_mlp_step(dirname):
+    torch.set_default_dtype(torch.float32)
+    G, D, zdim, _ = mlp_models()
+    G, D = Wrapped(G), Wrapped(D)
+    init_by_formula(G)
+    init_by_formula(D)
+    z1 = formula((64, zdim), 1.7, 0.5)
+    z2 = formula((64, zdim), 1.3, 1.5)
+    real = torch.tanh(formula((64, 784), 2.0, 2.5))
+    optD = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    optG = torch.optim.Adam(G.parameters(), lr=1e-4, betas=(0.5, 0.999))
+    fake = G(z1).detach()
+    dr, df = D(real), D(fake)
+    lossD = (F.binary_cross_entropy_with_logits(dr, torch.ones_like(dr))
+             + F.binary_cross_entropy_with_logits(df, torch.zeros_like(df)))
+    optD.zero_grad(); lossD.backward(); optD.step()
+    dg = D(G(z2))
+    lossG = F.binary_cross_entropy_with_logits(dg, torch.ones_like(dg))
+    optG.zero_grad(); lossG.backward(); optG.step()
+    save_file({"fake": fake.contiguous(), "d_real": dr.detach(), "d_fake": df.detach(),
+               "loss_d": lossD.detach().reshape(()), "loss_g": lossG.detach().reshape(())},
+              os.path.join(dirname, "mlp_gan_step.safetensors"))
+    save_file({k: v.contiguous() for k, v in G.state_dict().items()},
+              os.path.join(dirname, "torch_generator_step1.safetensors"))
+    save_file({k: v.contiguous() for k, v in D.state_dict().items()},
+              os.path.join(dirname, "torch_discriminator_step1.safetensors"))
+    torch.manual_seed(3)
+    seq = nn.Sequential(nn.Linear(3, 2))
+    save_file(seq.state_dict(), os.path.join(dirname, "torch_sequential.safetensors"))
+    save_file({"b.bias": torch.arange(3, dtype=torch.float32), "a.weight": torch.arange(6, dtype=torch.float32).reshape(2, 3) / 7,
+               "scalar": torch.tensor(2.5)}, os.path.join(dirname, "layout_reference.safetensors"))
+
+
+def make_optimizers(path):
+    """Three steps of each optimizer from the same start and gradients."""
+    torch.set_default_dtype(torch.float32)
+    g = torch.Generator().manual_seed(5)
+    p0 = torch.randn(4, 3, generator=g)
+    grads = [torch.randn(4, 3, generator=g) for _ in range(3)]
+    out = {"p0": p0}
+    for i, gr in enumerate(grads):
+        out[f"grad{i}"] = gr
+    configs = {
+        "adam": lambda p: torch.optim.Adam([p], lr=0.01, betas=(0.5, 0.999), eps=1e-8),
+        "adam_wd": lambda p: torch.optim.Adam([p], lr=0.01, betas=(0.9, 0.99), eps=1e-6, weight_decay=0.1),
+        "sgd": lambda p: torch.optim.SGD([p], lr=0.1),
+        "sgd_momentum": lambda p: torch.optim.SGD([p], lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01),
+        "sgd_nesterov": lambda p: torch.optim.SGD([p], lr=0.1, momentum=0.9, nesterov=True),
+        "rmsprop": lambda p: torch.optim.RMSprop([p], lr=0.01),
+        "rmsprop_centered_momentum": lambda p: torch.optim.RMSprop([p], lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01),
+    }
+    for name, make in configs.items():
+        p = p0.clone().requires_grad_(True)
+        opt = make(p)
+        for i, gr in enumerate(grads):
+            p.grad = gr.clone()
+            opt.step()
+            out[f"{name}.step{i + 1}"] = p.detach().clone()
+    save_file(out, path)
+    np.save(os.path.join(os.path.dirname(path), "small.npy"), np.arange(12, dtype=np.float32).reshape(3, 4) / 4)
+
+
+def verify_swift_run(run, z_path, samples_path):
+    torch.set_default_dtype(torch.float32)
+    G, _, _, _ = mlp_models()
+    G = Wrapped(G)
+    G.load_state_dict(load_file(os.path.join(run, "generator.safetensors")))
+    with torch.no_grad():
+        ours = torch.from_numpy(np.load(samples_path))
+        theirs = G(torch.from_numpy(np.load(z_path)))
+    err = ((theirs - ours).abs().max() / theirs.abs().max()).item()
+    print(f"PyTorch loaded {run}/generator.safetensors; max relative difference of samples: {err:.2e}")
+    sys.exit(0 if err < 1e-4 else 1)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--verify-swift-run")
+    ap.add_argument("--z")
+    ap.add_argument("--samples")
+    a = ap.parse_args()
+    if a.verify_swift_run:
+        verify_swift_run(a.verify_swift_run, a.z, a.samples)
+    else:
+        make_ops(os.path.join(HERE, "ops.safetensors"))
+        make_mlp_step(HERE)
+        make_optimizers(os.path.join(HERE, "optimizers.safetensors"))
+        print("fixtures written to", HERE)

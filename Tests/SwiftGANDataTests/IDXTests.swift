@@ -1,0 +1,70 @@
+import Foundation
+import SwiftGAN
+import SwiftGANTestSupport
+import Testing
+
+@Suite struct IDXTests {
+    @Test func readsGzipAndRawFilesScaledToUnitRange() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (images, labels) = try TinyDataset.write(to: dir, count: 20)
+        let data = try ImageDataset.load(.mnist, directory: dir)
+        #expect(data.count == 20 && data.imageShape == [1, 28, 28])
+        #expect(data.labels == labels.map(Int.init))
+        let scaled = data.images.scalars
+        #expect(scaled[0] == -1 && abs(scaled[2] - (Float(images[2]) / 127.5 - 1)) < 1e-6)
+        // The same bytes uncompressed read the same.
+        let raw = dir + "/raw"
+        try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
+        try Data(IDXFile(shape: [20, 28, 28], bytes: images).encoded()).write(to: URL(fileURLWithPath: raw + "/train-images-idx3-ubyte"))
+        try Data(IDXFile(shape: [20], bytes: labels).encoded()).write(to: URL(fileURLWithPath: raw + "/train-labels-idx1-ubyte"))
+        #expect(try ImageDataset.load(.mnist, directory: raw).images.scalars == scaled)
+    }
+
+    @Test func readsTheRealMNISTTestSplit() throws {
+        let data = try ImageDataset.load(.mnist, split: .test, directory: Fixtures.mnistDirectory)
+        #expect(data.count == 10_000 && data.imageShape == [1, 28, 28])
+        #expect(Set(data.labels) == Set(0..<10))
+        #expect(data.labels.prefix(5) == [7, 2, 1, 0, 4])
+    }
+
+    @Test func truncatedCorruptAndMissingFilesAreOneLineErrorsNamingTheFile() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (images, _) = try TinyDataset.write(to: dir, count: 10)
+        let cut = dir + "/cut-idx3-ubyte"
+        try Data(IDXFile(shape: [10, 28, 28], bytes: images).encoded().dropLast(100)).write(to: URL(fileURLWithPath: cut))
+        let e1 = #expect(throws: DataError.self) { try IDXFile.read(cut) }
+        #expect(e1?.description.hasPrefix("\(cut): truncated") == true)
+
+        let gz = try AtomicFile.read(dir + "/train-images-idx3-ubyte.gz")
+        let cutGz = dir + "/cut.gz"
+        try gz.prefix(gz.count / 2).write(to: URL(fileURLWithPath: cutGz))
+        let e2 = #expect(throws: DataError.self) { try IDXFile.read(cutGz) }
+        #expect(e2?.description == "\(cutGz): truncated gzip data")
+
+        var corrupt = [UInt8](gz)
+        for i in 20..<60 { corrupt[i] ^= 0x5a }
+        let bad = dir + "/bad.gz"
+        try Data(corrupt).write(to: URL(fileURLWithPath: bad))
+        let e3 = #expect(throws: DataError.self) { try IDXFile.read(bad) }
+        #expect(e3?.description.hasPrefix("\(bad): ") == true)
+
+        let e4 = #expect(throws: DataError.self) { try ImageDataset.load(.fashionMNIST, directory: dir + "/none") }
+        #expect(e4?.description.contains("none/train-images-idx3-ubyte.gz: no such file") == true)
+        #expect(e4.map { !$0.description.contains("\n") } == true)
+    }
+
+    @Test func batchesAreSeededShuffledAndCoverAnEpoch() throws {
+        var a = BatchSampler(datasetCount: 100, batchSize: 10, seed: 4)
+        var b = BatchSampler(datasetCount: 100, batchSize: 10, seed: 4)
+        var seen: [Int] = []
+        for _ in 0..<10 {
+            let batch = a.nextIndices()
+            #expect(batch == b.nextIndices())
+            seen += batch
+        }
+        #expect(seen.sorted() == Array(0..<100) && seen != Array(0..<100))
+        #expect(a.epoch == 0)
+        _ = a.nextIndices()
+        #expect(a.epoch == 1)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import SwiftGAN
+import SwiftGANTestSupport
+import Testing
+
+/// Runs the built `swiftgan` executable end to end, as a user would.
+@Suite(.serialized) struct CLITests {
+    struct Result { let status: Int32; let output: String; let error: String }
+
+    static let executable: String = {
+        let candidates = [
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("swiftgan").path,
+            Bundle.main.bundleURL.appendingPathComponent("swiftgan").path,
+            Fixtures.repositoryRoot + "/.build/release/swiftgan",
+            Fixtures.repositoryRoot + "/.build/debug/swiftgan",
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[2]
+    }()
+
+    func swiftgan(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                      error: String(decoding: error, as: UTF8.self))
+    }
+
+    @Test func trainThenSampleWithLatentsFromNPY() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 128)
+        let run = try Fixtures.temporaryDirectory() + "/run"
+        let train = try swiftgan(["train", "--model", "mlp", "--dataset", "mnist", "--data-dir", data, "--steps", "30",
+                                  "--sample-every", "15", "--seed", "3", "--out", run])
+        #expect(train.status == 0, "train failed: \(train.error)")
+        #expect(train.output.contains("step 30/30") && train.output.contains("steps/s") && train.output.contains("ETA"))
+        #expect(train.output.contains("\(run)/samples/latest.png"))
+        let keys = try Safetensors.read(run + "/generator.safetensors").keys.sorted()
+        #expect(keys == ["net.0.bias", "net.0.weight", "net.2.bias", "net.2.weight", "net.4.bias", "net.4.weight"])
+
+        var rng = RandomGenerator(seed: 11)
+        let z = rng.normal([5, 64])
+        try NPY.write(z, to: run + "/z.npy")
+        let sample = try swiftgan(["sample", "--model", "mlp", "--weights", run + "/generator.safetensors",
+                                   "--z", run + "/z.npy", "--npy", run + "/x.npy", "--png", run + "/x.png"])
+        #expect(sample.status == 0, "sample failed: \(sample.error)")
+        let images = try NPY.read(run + "/x.npy")
+        #expect(images.shape == [5, 784])
+        let g = MLPGenerator(generator: &rng)
+        try g.load(from: run + "/generator.safetensors")
+        #expect(relativeError(images, withNoGrad { g(z) }) < 1e-6)
+        let png = try AtomicFile.read(run + "/x.png")
+        #expect(png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+
+        let seeded = try swiftgan(["sample", "--weights", run + "/generator.safetensors", "--n", "3", "--seed", "2", "--npy", run + "/y.npy"])
+        #expect(seeded.status == 0)
+        #expect(try NPY.read(run + "/y.npy").shape == [3, 784])
+    }
+
+    @Test func badInputIsAOneLineErrorWithNonZeroExit() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let missing = try swiftgan(["train", "--data-dir", dir + "/nowhere", "--steps", "2", "--out", dir + "/run"])
+        #expect(missing.status != 0)
+        #expect(missing.error.contains("\(dir)/nowhere/train-images-idx3-ubyte.gz: no such file"))
+        #expect(missing.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+
+        try TinyDataset.write(to: dir, count: 16)
+        let gz = dir + "/train-images-idx3-ubyte.gz"
+        let bytes = try AtomicFile.read(gz)
+        try bytes.prefix(bytes.count - 10).write(to: URL(fileURLWithPath: gz))
+        let truncated = try swiftgan(["train", "--data-dir", dir, "--steps", "2", "--out", dir + "/run"])
+        #expect(truncated.status != 0 && truncated.error.contains("\(gz): truncated"))
+
+        try NPY.write(Tensor.zeros([2, 10]), to: dir + "/z.npy")
+        try Safetensors.write([:], to: dir + "/empty.safetensors")
+        let badWeights = try swiftgan(["sample", "--weights", dir + "/empty.safetensors", "--n", "2", "--npy", dir + "/o.npy"])
+        #expect(badWeights.status != 0 && badWeights.error.contains("\(dir)/empty.safetensors: missing keys"))
+
+        var rng = RandomGenerator(seed: 0)
+        try MLPGenerator(generator: &rng).save(to: dir + "/g.safetensors")
+        let badZ = try swiftgan(["sample", "--weights", dir + "/g.safetensors", "--z", dir + "/z.npy", "--npy", dir + "/o.npy"])
+        #expect(badZ.status != 0 && badZ.error.contains("\(dir)/z.npy: latents have shape [2, 10]"))
+    }
+
+    @Test func benchPrintsOneJSONLine() throws {
+        let bench = try swiftgan(["bench", "--model", "mlp", "--json", "--windows", "1", "--seconds", "0.2"])
+        #expect(bench.status == 0)
+        let line = bench.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        #expect(json?["model"] as? String == "mlp")
+        #expect((json?["ms_per_step"] as? Double ?? 0) > 0)
+    }
+}

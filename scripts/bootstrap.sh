@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what SwiftGAN needs on Debian or Ubuntu, skipping what is already there.
+set -euo pipefail
+packages=(libdnnl-dev liblapacke-dev zlib1g-dev dataset-fashion-mnist)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (install Swift 6 from swift.org)" >&2; exit 1; }
