@@ -3,7 +3,7 @@ import Foundation
 /// A contiguous, 64-byte aligned buffer of Float32 values owned by one or more tensors.
 ///
 /// Reshapes share a storage; every other op writes a new one. Optimizers update parameters in
-/// place through it.
+/// place through it. Freed buffers go back to `StoragePool` for reuse.
 public final class TensorStorage {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
@@ -11,22 +11,62 @@ public final class TensorStorage {
     /// Allocates `count` floats; their contents are undefined until written.
     public init(uninitializedCount count: Int) {
         self.count = count
-        var raw: UnsafeMutableRawPointer?
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            fatalError("SwiftGAN: out of memory allocating \(bytes) bytes")
-        }
-        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer = StoragePool.shared.take(count)
     }
 
     public convenience init(zeros count: Int) {
         self.init(uninitializedCount: count)
-        pointer.initialize(repeating: 0, count: count)
+        pointer.update(repeating: 0, count: count)
     }
 
-    deinit { free(pointer) }
+    deinit { StoragePool.shared.give(pointer, count: count) }
 
     public var buffer: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: pointer, count: count)
+    }
+}
+
+/// Keeps freed tensor buffers, by size, for the next tensor of the same size.
+///
+/// A training step allocates the same shapes every time; reusing their memory avoids the page
+/// faults and heap trimming that fresh large allocations cost (measured: about a tenth of an MLP
+/// GAN step before this pool). At most `capacityBytes` are kept.
+final class StoragePool: @unchecked Sendable {
+    static let shared = StoragePool()
+    let capacityBytes = 512 << 20
+    private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    private var cachedBytes = 0
+    private var lock = pthread_mutex_t()
+
+    private init() { pthread_mutex_init(&lock, nil) }
+
+    func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let capacity = max(count, 1)
+        pthread_mutex_lock(&lock)
+        if let pointer = free[capacity]?.popLast() {
+            cachedBytes -= capacity * 4
+            pthread_mutex_unlock(&lock)
+            return pointer
+        }
+        pthread_mutex_unlock(&lock)
+        var raw: UnsafeMutableRawPointer?
+        let bytes = capacity * MemoryLayout<Float>.stride
+        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
+            fatalError("SwiftGAN: out of memory allocating \(bytes) bytes")
+        }
+        return raw.bindMemory(to: Float.self, capacity: capacity)
+    }
+
+    func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+        let capacity = max(count, 1)
+        pthread_mutex_lock(&lock)
+        if cachedBytes + capacity * 4 <= capacityBytes {
+            free[capacity, default: []].append(pointer)
+            cachedBytes += capacity * 4
+            pthread_mutex_unlock(&lock)
+        } else {
+            pthread_mutex_unlock(&lock)
+            Foundation.free(pointer)
+        }
     }
 }

@@ -1,16 +1,22 @@
 // Optimizer updates, written to follow torch.optim's single-tensor (for-loop) formulas.
 #include "SwiftGANKernels.h"
 #include <math.h>
+#include "parallel.h"
 
 #define SG_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 
-SG_CLONES void sg_adam(float *p, const float *g, float *m, float *v, int64_t n, float lr, float beta1,
-                       float beta2, float eps, float weight_decay, int64_t step) {
-    float bc1 = 1.0f - powf(beta1, (float)step);
-    float bc2 = 1.0f - powf(beta2, (float)step);
-    float step_size = lr / bc1;
-    float bc2_sqrt = sqrtf(bc2);
-    for (int64_t i = 0; i < n; i++) {
+typedef struct {
+    float *p; const float *g; float *m; float *v;
+    float beta1, beta2, eps, weight_decay, step_size, bc2_sqrt;
+} adam_args;
+
+SG_CLONES static void adam_range(void *context, int64_t begin, int64_t end) {
+    adam_args *a = (adam_args *)context;
+    float *restrict p = a->p, *restrict m = a->m, *restrict v = a->v;
+    const float *restrict g = a->g;
+    const float beta1 = a->beta1, beta2 = a->beta2, eps = a->eps, weight_decay = a->weight_decay;
+    const float step_size = a->step_size, bc2_sqrt = a->bc2_sqrt;
+    for (int64_t i = begin; i < end; i++) {
         float gi = g[i] + weight_decay * p[i];
         float mi = m[i] + (gi - m[i]) * (1.0f - beta1);  // torch's lerp_ form
         float vi = v[i] * beta2 + (1.0f - beta2) * gi * gi;
@@ -18,6 +24,14 @@ SG_CLONES void sg_adam(float *p, const float *g, float *m, float *v, int64_t n, 
         float denom = __builtin_elementwise_sqrt(vi) / bc2_sqrt + eps;
         p[i] -= step_size * (mi / denom);
     }
+}
+
+void sg_adam(float *p, const float *g, float *m, float *v, int64_t n, float lr, float beta1,
+             float beta2, float eps, float weight_decay, int64_t step) {
+    float bc1 = 1.0f - powf(beta1, (float)step);
+    float bc2 = 1.0f - powf(beta2, (float)step);
+    adam_args args = {p, g, m, v, beta1, beta2, eps, weight_decay, lr / bc1, sqrtf(bc2)};
+    sg_parallel_for(adam_range, &args, n, 1 << 16);
 }
 
 SG_CLONES void sg_sgd(float *p, const float *g, float *buf, int64_t n, float lr, float momentum,
