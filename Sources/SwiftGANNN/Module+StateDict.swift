@@ -1,9 +1,9 @@
 import SwiftGANEngine
 
 extension Module {
-    /// Parameters by their PyTorch `state_dict` names.
+    /// Parameters and buffers by their PyTorch `state_dict` names.
     public func stateDict() -> [String: Tensor] {
-        Dictionary(uniqueKeysWithValues: namedParameters())
+        Dictionary(uniqueKeysWithValues: namedParameters() + namedBuffers())
     }
 
     /// Copies values from `state` into the parameters, like `load_state_dict(strict=True)`.
@@ -12,7 +12,7 @@ extension Module {
     /// wraps its layers in one child (keys `net.0.weight`): when the keys differ only by that
     /// one leading name, they are matched.
     public func loadStateDict(_ state: [String: Tensor], source: String = "state dict") throws {
-        let own = namedParameters()
+        let own = namedParameters() + namedBuffers()
         let ownKeys = Set(own.map(\.0))
         var lookup = state
         if Set(state.keys) != ownKeys {
@@ -39,9 +39,10 @@ extension Module {
         for (name, parameter) in own { parameter.assign(lookup[name]!) }
     }
 
-    /// Saves the parameters as safetensors with PyTorch's key names.
+    /// Saves parameters and buffers as safetensors with PyTorch's key names.
     public func save(to path: String, metadata: [String: String] = [:]) throws {
-        try Safetensors.write(stateDict(), to: path, metadata: metadata)
+        let dtypes = Dictionary(uniqueKeysWithValues: integerBufferNames().map { ($0, Safetensors.DType.i64) })
+        try Safetensors.write(stateDict(), to: path, metadata: metadata, dtypes: dtypes)
     }
 
     /// Loads parameters from a safetensors file (ours or one saved by `safetensors.torch`).

@@ -40,6 +40,27 @@ open class Module {
         }
     }
 
+    /// This module's own buffers: state that is saved but not trained (batch norm's running
+    /// statistics), with PyTorch's names. Override to declare them.
+    open func ownBuffers() -> [(String, Tensor)] { [] }
+
+    /// Every buffer in this module and below, named with dotted paths.
+    public func namedBuffers() -> [(String, Tensor)] {
+        ownBuffers() + namedChildren().flatMap { name, child in
+            child.namedBuffers().map { ("\(name).\($0.0)", $0.1) }
+        }
+    }
+
+    /// Names of state entries stored as 64-bit integers in checkpoints (PyTorch keeps
+    /// `num_batches_tracked` as int64), with dotted paths.
+    open func ownIntegerBuffers() -> Set<String> { [] }
+
+    public func integerBufferNames() -> Set<String> {
+        ownIntegerBuffers().union(namedChildren().flatMap { name, child in
+            child.integerBufferNames().map { "\(name).\($0)" }
+        })
+    }
+
     /// Every parameter in this module and below, named with dotted paths, in declaration order.
     public func namedParameters() -> [(String, Tensor)] {
         ownParameters() + namedChildren().flatMap { name, child in

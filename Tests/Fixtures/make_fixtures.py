@@ -13,6 +13,10 @@ Writes, next to this script:
   layout_reference.safetensors  tensors written by safetensors.torch, to compare bytes with ours
   optimizers.safetensors     three steps of Adam, SGD and RMSprop in several configurations
   small.npy                  a float32 array written by numpy.save
+  dcgan_step.safetensors     the 28x28 DCGAN from formula-made weights: train-mode outputs, losses,
+                             eval-mode outputs after one step; sizes of the 32x32 and 64x64 DCGANs
+  torch_dcgan_generator_step1.safetensors / torch_dcgan_discriminator_step1.safetensors
+                             its state dicts after one D and one G step (int64 num_batches_tracked)
 
 With --verify-swift-run RUN --z Z.npy --samples S.npy it instead loads a generator that
 SwiftGAN saved into PyTorch and checks that PyTorch gives SwiftGAN's samples for the same z.
@@ -26,7 +30,7 @@ from safetensors.torch import save_file, load_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "shared", "bench", "peers"))
-from torch_gan_step import mlp_models  # noqa: E402
+from torch_gan_step import dcgan_models, mlp_models  # noqa: E402
 
 torch.set_default_dtype(torch.float64)  # references in double, stored as float32
 
@@ -99,6 +103,44 @@ def op_cases():
         "bce_logits_zeros": (lambda a: F.binary_cross_entropy_with_logits(a, torch.zeros_like(a)),
                              [rn(8, 1, scale=5.0)], {}, True),
         "norm_rows": (lambda a: ((a ** 2).sum(1) + 1e-12).sqrt(), [rn(4, 6)], {}, True),
+        # Convolutions: odd sizes, stride 1 and 2, padding 0 and 1, batch 1, dilation, output padding.
+        "conv_s1_p0": (lambda x, w, b: F.conv2d(x, w, b), [rn(2, 3, 7, 6), rn(4, 3, 3, 3), rn(4)], {}, True),
+        "conv_s2_p1_batch1": (lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1),
+                              [rn(1, 2, 9, 9), rn(5, 2, 4, 4), rn(5)], {}, True),
+        "conv_dilated_nobias": (lambda x, w: F.conv2d(x, w, padding=2, dilation=2), [rn(2, 2, 8, 7), rn(3, 2, 3, 3)], {}, True),
+        "conv_t_s2_p1": (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1),
+                         [rn(2, 4, 5, 5), rn(4, 3, 4, 4), rn(3)], {}, True),
+        "conv_t_output_padding_batch1": (lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1, output_padding=1),
+                                         [rn(1, 3, 4, 5), rn(3, 2, 3, 3)], {}, True),
+        "conv_t_k7_from_1x1": (lambda x, w: F.conv_transpose2d(x, w), [rn(2, 5, 1, 1), rn(5, 3, 7, 7)], {}, True),
+        "conv_t_dilated": (lambda x, w, b: F.conv_transpose2d(x, w, b, padding=1, dilation=2),
+                           [rn(1, 2, 4, 4), rn(2, 3, 3, 3), rn(3)], {}, True),
+        # Normalization.
+        "batch_norm2d_train": (lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+                               [rn(4, 3, 5, 5), rn(3), rn(3)], {}, True),
+        "batch_norm1d_train": (lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+                               [rn(6, 4), rn(4), rn(4)], {}, True),
+        "batch_norm2d_eval": (lambda x, w, b, rm, rv: F.batch_norm(x, rm, rv, w, b, training=False),
+                              [rn(2, 3, 4, 4), rn(3), rn(3)], {"running_mean": rn(3), "running_var": rn(3, positive=True)}, True),
+        "layer_norm": (lambda x, w, b: F.layer_norm(x, (4, 5), w, b), [rn(3, 4, 5), rn(4, 5), rn(4, 5)], {}, True),
+        "instance_norm": (lambda x, w, b: F.instance_norm(x, weight=w, bias=b), [rn(2, 3, 4, 5), rn(3), rn(3)], {}, True),
+        # Pooling and resampling.
+        "avg_pool_k2": (lambda x: F.avg_pool2d(x, 2), [rn(2, 3, 6, 7)], {}, True),
+        "avg_pool_k3_s2_p1": (lambda x: F.avg_pool2d(x, 3, 2, 1), [rn(1, 2, 7, 8)], {}, True),
+        "avg_pool_exclude_pad_ceil": (lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+                                      [rn(1, 2, 8, 7)], {}, True),
+        "max_pool_k2": (lambda x: F.max_pool2d(x, 2), [rn(2, 3, 6, 7)], {}, True),
+        "max_pool_k3_s2_p1": (lambda x: F.max_pool2d(x, 3, 2, 1), [rn(1, 2, 7, 8)], {}, True),
+        "upsample_nearest_x2": (lambda x: F.interpolate(x, scale_factor=2, mode="nearest"), [rn(2, 2, 3, 4)], {}, True),
+        "upsample_bilinear_x2": (lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False),
+                                 [rn(1, 2, 3, 4)], {}, True),
+        "upsample_bilinear_x1_5": (lambda x: F.interpolate(x, scale_factor=1.5, mode="bilinear", align_corners=False),
+                                   [rn(1, 1, 4, 6)], {}, True),
+        "upsample_bilinear_size": (lambda x: F.interpolate(x, size=(7, 9), mode="bilinear", align_corners=False),
+                                   [rn(1, 2, 3, 4)], {}, True),
+        "embedding": (lambda w: F.embedding(torch.tensor([3, 0, 3, 2]), w), [rn(5, 4)], {}, True),
+        "flatten": (lambda x: x.flatten(1), [rn(2, 3, 2, 2)], {}, True),
+        "concat_channels": (lambda a, b: torch.cat([a, b], 1), [rn(2, 1, 3, 3), rn(2, 2, 3, 3)], {}, True),
     }
     return cases
 
@@ -189,6 +231,89 @@ def make_mlp_step(dirname):
                "scalar": torch.tensor(2.5)}, os.path.join(dirname, "layout_reference.safetensors"))
 
 
+def dcgan32_models():
+    """The standard DCGAN for 3x32x32 images (as in PyTorch's DCGAN example, four stages)."""
+    G = nn.Sequential(
+        nn.ConvTranspose2d(100, 256, 4, 1, 0, bias=False), nn.BatchNorm2d(256), nn.ReLU(),
+        nn.ConvTranspose2d(256, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.ReLU(),
+        nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.ConvTranspose2d(64, 3, 4, 2, 1, bias=False), nn.Tanh())
+    D = nn.Sequential(
+        nn.Conv2d(3, 64, 4, 2, 1, bias=False), nn.LeakyReLU(0.2),
+        nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
+        nn.Conv2d(128, 256, 4, 2, 1, bias=False), nn.BatchNorm2d(256), nn.LeakyReLU(0.2),
+        nn.Conv2d(256, 1, 4, 1, 0, bias=False), nn.Flatten())
+    return G, D
+
+
+def dcgan64_models():
+    """The DCGAN of Radford et al. for 3x64x64 images, as in PyTorch's DCGAN example."""
+    G = nn.Sequential(
+        nn.ConvTranspose2d(100, 512, 4, 1, 0, bias=False), nn.BatchNorm2d(512), nn.ReLU(),
+        nn.ConvTranspose2d(512, 256, 4, 2, 1, bias=False), nn.BatchNorm2d(256), nn.ReLU(),
+        nn.ConvTranspose2d(256, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.ReLU(),
+        nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.ConvTranspose2d(64, 3, 4, 2, 1, bias=False), nn.Tanh())
+    D = nn.Sequential(
+        nn.Conv2d(3, 64, 4, 2, 1, bias=False), nn.LeakyReLU(0.2),
+        nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
+        nn.Conv2d(128, 256, 4, 2, 1, bias=False), nn.BatchNorm2d(256), nn.LeakyReLU(0.2),
+        nn.Conv2d(256, 512, 4, 2, 1, bias=False), nn.BatchNorm2d(512), nn.LeakyReLU(0.2),
+        nn.Conv2d(512, 1, 4, 1, 0, bias=False), nn.Flatten())
+    return G, D
+
+
+def init_parameters_by_formula(module):
+    """Like init_by_formula, for parameters only; BatchNorm weights centred on 1."""
+    for j, (name, p) in enumerate(module.named_parameters()):
+        with torch.no_grad():
+            if p.dim() > 1:
+                p.copy_(formula(p.shape, 1.0 / math.sqrt(p[0].numel()), 78.233 * (j + 1)))
+            elif name.endswith("weight"):
+                p.copy_(1 + formula(p.shape, 0.1, 78.233 * (j + 1)))
+            else:
+                p.copy_(formula(p.shape, 0.1, 78.233 * (j + 1)))
+
+
+def make_dcgan_step(dirname):
+    torch.set_default_dtype(torch.float32)
+    G, D, zdim, _ = dcgan_models()
+    G, D = Wrapped(G), Wrapped(D)
+    init_parameters_by_formula(G)
+    init_parameters_by_formula(D)
+    z1 = formula((64, zdim, 1, 1), 1.7, 0.5)
+    z2 = formula((64, zdim, 1, 1), 1.3, 1.5)
+    real = torch.tanh(formula((64, 1, 28, 28), 2.0, 2.5))
+    optD = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    optG = torch.optim.Adam(G.parameters(), lr=1e-4, betas=(0.5, 0.999))
+    fake = G(z1).detach()  # train mode: batch statistics, running statistics updated
+    dr, df = D(real), D(fake)
+    lossD = (F.binary_cross_entropy_with_logits(dr, torch.ones_like(dr))
+             + F.binary_cross_entropy_with_logits(df, torch.zeros_like(df)))
+    optD.zero_grad(); lossD.backward(); optD.step()
+    dg = D(G(z2))
+    lossG = F.binary_cross_entropy_with_logits(dg, torch.ones_like(dg))
+    optG.zero_grad(); lossG.backward(); optG.step()
+    G.eval(); D.eval()
+    with torch.no_grad():
+        g_eval = G(z1[:8])
+        d_eval = D(real[:8])
+    out = {"fake_train": fake.contiguous(), "d_real_train": dr.detach(), "loss_d": lossD.detach().reshape(()),
+           "loss_g": lossG.detach().reshape(()), "g_eval_after_step": g_eval, "d_eval_after_step": d_eval}
+    for name, (g, d) in {"dcgan32": dcgan32_models(), "dcgan64": dcgan64_models()}.items():
+        with torch.no_grad():
+            y = g(torch.zeros(2, 100, 1, 1))
+            out[f"{name}.g_params"] = torch.tensor(float(sum(p.numel() for p in g.parameters())))
+            out[f"{name}.d_params"] = torch.tensor(float(sum(p.numel() for p in d.parameters())))
+            out[f"{name}.g_shape"] = torch.tensor([float(v) for v in y.shape])
+            out[f"{name}.d_shape"] = torch.tensor([float(v) for v in d(y).shape])
+    save_file(out, os.path.join(dirname, "dcgan_step.safetensors"))
+    save_file({k: v.contiguous() for k, v in G.state_dict().items()},
+              os.path.join(dirname, "torch_dcgan_generator_step1.safetensors"))
+    save_file({k: v.contiguous() for k, v in D.state_dict().items()},
+              os.path.join(dirname, "torch_dcgan_discriminator_step1.safetensors"))
+
+
 def make_optimizers(path):
     """Three steps of each optimizer from the same start and gradients."""
     torch.set_default_dtype(torch.float32)
@@ -243,4 +368,5 @@ if __name__ == "__main__":
         make_ops(os.path.join(HERE, "ops.safetensors"))
         make_mlp_step(HERE)
         make_optimizers(os.path.join(HERE, "optimizers.safetensors"))
+        make_dcgan_step(HERE)
         print("fixtures written to", HERE)

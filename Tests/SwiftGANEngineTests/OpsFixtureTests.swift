@@ -55,6 +55,36 @@ import Testing
         "bce_logits_ones": { x, _ in x[0].binaryCrossEntropyWithLogits(target: 1) },
         "bce_logits_zeros": { x, _ in x[0].binaryCrossEntropyWithLogits(target: 0) },
         "norm_rows": { x, _ in (x[0].pow(2).sum(axis: 1) + 1e-12).sqrt() },
+        "conv_s1_p0": { x, _ in Tensor.conv2d(x[0], weight: x[1], bias: x[2]) },
+        "conv_s2_p1_batch1": { x, _ in Tensor.conv2d(x[0], weight: x[1], bias: x[2], stride: (2, 2), padding: (1, 1)) },
+        "conv_dilated_nobias": { x, _ in Tensor.conv2d(x[0], weight: x[1], padding: (2, 2), dilation: (2, 2)) },
+        "conv_t_s2_p1": { x, _ in Tensor.convTranspose2d(x[0], weight: x[1], bias: x[2], stride: (2, 2), padding: (1, 1)) },
+        "conv_t_output_padding_batch1": { x, _ in
+            Tensor.convTranspose2d(x[0], weight: x[1], stride: (2, 2), padding: (1, 1), outputPadding: (1, 1))
+        },
+        "conv_t_k7_from_1x1": { x, _ in Tensor.convTranspose2d(x[0], weight: x[1]) },
+        "conv_t_dilated": { x, _ in Tensor.convTranspose2d(x[0], weight: x[1], bias: x[2], padding: (1, 1), dilation: (2, 2)) },
+        "batch_norm2d_train": { x, _ in Tensor.batchNorm(x[0], runningMean: nil, runningVar: nil, weight: x[1], bias: x[2], training: true) },
+        "batch_norm1d_train": { x, _ in Tensor.batchNorm(x[0], runningMean: nil, runningVar: nil, weight: x[1], bias: x[2], training: true) },
+        "batch_norm2d_eval": { x, c in
+            Tensor.batchNorm(x[0], runningMean: c["running_mean"]!, runningVar: c["running_var"]!, weight: x[1], bias: x[2], training: false)
+        },
+        "layer_norm": { x, _ in Tensor.layerNorm(x[0], normalizedRank: 2, weight: x[1], bias: x[2]) },
+        "instance_norm": { x, _ in Tensor.instanceNorm(x[0], weight: x[1], bias: x[2]) },
+        "avg_pool_k2": { x, _ in x[0].avgPool2d(kernel: (2, 2)) },
+        "avg_pool_k3_s2_p1": { x, _ in x[0].avgPool2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1)) },
+        "avg_pool_exclude_pad_ceil": { x, _ in
+            x[0].avgPool2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1), ceilMode: true, countIncludePad: false)
+        },
+        "max_pool_k2": { x, _ in x[0].maxPool2d(kernel: (2, 2)) },
+        "max_pool_k3_s2_p1": { x, _ in x[0].maxPool2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1)) },
+        "upsample_nearest_x2": { x, _ in x[0].upsample(scale: (2, 2)) },
+        "upsample_bilinear_x2": { x, _ in x[0].upsample(scale: (2, 2), mode: .bilinear) },
+        "upsample_bilinear_x1_5": { x, _ in x[0].upsample(scale: (1.5, 1.5), mode: .bilinear) },
+        "upsample_bilinear_size": { x, _ in x[0].upsample(size: (7, 9), mode: .bilinear) },
+        "embedding": { x, _ in x[0].embeddingLookup([3, 0, 3, 2]) },
+        "flatten": { x, _ in Flatten()(x[0]) },
+        "concat_channels": { x, _ in Tensor.concat([x[0], x[1]], axis: 1) },
     ]
 
     static let fixture = try! Fixtures.load("ops.safetensors")

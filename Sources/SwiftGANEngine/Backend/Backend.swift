@@ -17,6 +17,18 @@ public protocol ComputeBackend: AnyObject {
     /// y[o, i] = sum over k of x[o, k, i].
     func sum(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, outer: Int, reduced: Int, inner: Int)
     func fill(_ x: UnsafeMutablePointer<Float>, count: Int, value: Float)
+    func convolutionForward(_ g: ConvGeometry, src: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                            dst: UnsafeMutablePointer<Float>)
+    func convolutionBackwardData(_ g: ConvGeometry, diffDst: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                                 diffSrc: UnsafeMutablePointer<Float>)
+    func convolutionBackwardWeights(_ g: ConvGeometry, src: UnsafePointer<Float>, diffDst: UnsafePointer<Float>,
+                                    diffWeights: UnsafeMutablePointer<Float>)
+    /// out[i] = Σ_j w[i·k + j] · src[idx[i·k + j]] (w nil: all 1; index -1: skipped).
+    func sparseGather(_ src: UnsafePointer<Float>, indices: UnsafePointer<Int64>, weights: UnsafePointer<Float>?,
+                      termsPerOutput k: Int, outputCount: Int, into out: UnsafeMutablePointer<Float>)
+    /// The transpose: dst (zeroed) += w · g at the indexed places.
+    func sparseScatter(_ g: UnsafePointer<Float>, indices: UnsafePointer<Int64>, weights: UnsafePointer<Float>?,
+                       termsPerOutput k: Int, outputCount: Int, into dst: UnsafeMutablePointer<Float>)
     func randomUniform(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<Float>, count: Int,
                        low: Float, high: Float)
     func randomNormal(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<Float>, count: Int,
@@ -38,4 +50,7 @@ public enum BinaryKernel: Int32 {
 public enum Backend {
     /// The backend every operation uses; the CPU (oneDNN and SwiftGAN's C kernels) by default.
     nonisolated(unsafe) public static var current: ComputeBackend = CPUBackend()
+
+    /// The version of the CPU backend's oneDNN library.
+    public static var oneDNNVersion: String { DNNL.version }
 }

@@ -1,3 +1,4 @@
+import SwiftGANDNNL
 import SwiftGANKernels
 
 /// The CPU backend: GEMM through oneDNN, everything else through SwiftGAN's multiversioned C
@@ -46,5 +47,33 @@ public final class CPUBackend: ComputeBackend {
     public func randomNormal(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<Float>, count: Int,
                              mean: Float, std: Float) {
         sg_philox_normal(key, offset, out, Int64(count), mean, std)
+    }
+
+    public func convolutionForward(_ g: ConvGeometry, src: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                                   dst: UnsafeMutablePointer<Float>) {
+        var c = g.c
+        DNNL.check(sg_dnnl_conv_forward(&c, src, weights, nil, dst), "convolution forward", g)
+    }
+
+    public func convolutionBackwardData(_ g: ConvGeometry, diffDst: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                                        diffSrc: UnsafeMutablePointer<Float>) {
+        var c = g.c
+        DNNL.check(sg_dnnl_conv_backward_data(&c, diffDst, weights, diffSrc), "convolution backward data", g)
+    }
+
+    public func convolutionBackwardWeights(_ g: ConvGeometry, src: UnsafePointer<Float>, diffDst: UnsafePointer<Float>,
+                                           diffWeights: UnsafeMutablePointer<Float>) {
+        var c = g.c
+        DNNL.check(sg_dnnl_conv_backward_weights(&c, src, diffDst, diffWeights, nil), "convolution backward weights", g)
+    }
+
+    public func sparseGather(_ src: UnsafePointer<Float>, indices: UnsafePointer<Int64>, weights: UnsafePointer<Float>?,
+                             termsPerOutput k: Int, outputCount: Int, into out: UnsafeMutablePointer<Float>) {
+        sg_sparse_gather(src, indices, weights, Int64(k), Int64(outputCount), out)
+    }
+
+    public func sparseScatter(_ g: UnsafePointer<Float>, indices: UnsafePointer<Int64>, weights: UnsafePointer<Float>?,
+                              termsPerOutput k: Int, outputCount: Int, into dst: UnsafeMutablePointer<Float>) {
+        sg_sparse_scatter(g, indices, weights, Int64(k), Int64(outputCount), dst)
     }
 }

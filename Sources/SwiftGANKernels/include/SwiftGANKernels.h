@@ -71,6 +71,13 @@ void sg_philox_uniform(uint64_t key, uint64_t offset, float *out, int64_t n, flo
 void sg_philox_bits(uint64_t key, uint64_t offset, uint32_t *out, int64_t n);
 void sg_philox_normal(uint64_t key, uint64_t offset, float *out, int64_t n, float mean, float std);
 
+/// A sparse linear map with `k` terms per output: out[i] = sum_j w[i k + j] * src[idx[i k + j]]
+/// (w NULL means weights of 1; an index of -1 is skipped). Pooling, upsampling, embedding and
+/// max-pool gradients are all such maps.
+void sg_sparse_gather(const float *src, const int64_t *idx, const float *w, int64_t k, int64_t n_out, float *out);
+/// The transpose of that map: dst (zeroed by the caller) += w * g at the indexed places.
+void sg_sparse_scatter(const float *g, const int64_t *idx, const float *w, int64_t k, int64_t n_out, float *dst);
+
 /// Sum of squares in double precision (norms and diagnostics).
 double sg_sum_squares(const float *x, int64_t n);
 /// Number of non-finite values.

@@ -1,0 +1,81 @@
+/// Batch, layer and instance normalization, written with differentiable tensor ops so their
+/// gradients of any order come from the ops they are made of.
+
+extension Tensor {
+    /// Like `torch.nn.functional.batch_norm` on [n, c] or [n, c, ...]. In training mode the
+    /// batch statistics normalize (biased variance) and `runningMean`/`runningVar` are updated
+    /// in place with `momentum` (the unbiased variance, as PyTorch does); in evaluation mode the
+    /// running statistics normalize.
+    public static func batchNorm(_ x: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
+                                 training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+        precondition(x.rank >= 2, "batch_norm needs [n, c, ...], got \(x.shape)")
+        let channels = x.shape[1]
+        let axes = [0] + Array(2..<x.rank)
+        var statShape = [Int](repeating: 1, count: x.rank)
+        statShape[1] = channels
+        let normalized: Tensor
+        if training {
+            let count = x.count / channels
+            precondition(count > 1, "batch_norm in training needs more than one value per channel, got \(x.shape)")
+            let mean = x.mean(axes: axes, keepDims: true)
+            let centered = x - mean
+            let variance = (centered * centered).mean(axes: axes, keepDims: true)
+            normalized = centered * (variance + eps).pow(-0.5)
+            if let runningMean, let runningVar {
+                withNoGrad {
+                    runningMean.assign(runningMean * (1 - momentum) + mean.reshaped([channels]) * momentum)
+                    let unbiased = variance.reshaped([channels]) * (Float(count) / Float(count - 1))
+                    runningVar.assign(runningVar * (1 - momentum) + unbiased * momentum)
+                }
+            }
+        } else {
+            guard let runningMean, let runningVar else { preconditionFailure("batch_norm in eval mode needs running statistics") }
+            normalized = (x - runningMean.reshaped(statShape)) * (runningVar.reshaped(statShape) + eps).pow(-0.5)
+        }
+        return affine(normalized, weight: weight, bias: bias, shape: statShape)
+    }
+
+    /// Like `torch.nn.functional.layer_norm`: normalizes over the last `normalizedRank`
+    /// dimensions; weight and bias have those dimensions' shape.
+    public static func layerNorm(_ x: Tensor, normalizedRank: Int, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
+        let axes = Array((x.rank - normalizedRank)..<x.rank)
+        let mean = x.mean(axes: axes, keepDims: true)
+        let centered = x - mean
+        let variance = (centered * centered).mean(axes: axes, keepDims: true)
+        let normalized = centered * (variance + eps).pow(-0.5)
+        let shape = Array(x.shape.suffix(normalizedRank))
+        var out = normalized
+        if let weight { out = out * weight.reshaped(shape) }
+        if let bias { out = out + bias.reshaped(shape) }
+        return out
+    }
+
+    /// Like `torch.nn.functional.instance_norm` without running statistics: each sample's
+    /// channel normalized over its spatial dimensions.
+    public static func instanceNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
+        precondition(x.rank >= 3, "instance_norm needs [n, c, ...], got \(x.shape)")
+        let axes = Array(2..<x.rank)
+        let mean = x.mean(axes: axes, keepDims: true)
+        let centered = x - mean
+        let variance = (centered * centered).mean(axes: axes, keepDims: true)
+        var statShape = [Int](repeating: 1, count: x.rank)
+        statShape[1] = x.shape[1]
+        return affine(centered * (variance + eps).pow(-0.5), weight: weight, bias: bias, shape: statShape)
+    }
+
+    private static func affine(_ x: Tensor, weight: Tensor?, bias: Tensor?, shape: [Int]) -> Tensor {
+        var out = x
+        if let weight { out = out * weight.reshaped(shape) }
+        if let bias { out = out + bias.reshaped(shape) }
+        return out
+    }
+
+    /// Zeroes elements with probability `p` and scales the rest by 1/(1 - p), like
+    /// `torch.nn.functional.dropout` in training mode.
+    public func dropout(_ p: Float, generator: inout RandomGenerator) -> Tensor {
+        precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")
+        if p == 0 { return self }
+        let mask = generator.uniform(shape).greater(than: p) * (1 / (1 - p))
+        return self * mask
+    }
+}

@@ -1,0 +1,101 @@
+import SwiftGANEngine
+
+/// A 2-D convolution like `torch.nn.Conv2d`: weight [out, in, kh, kw], bias [out], PyTorch's
+/// default initialization (Kaiming-uniform with a = √5, bias U(±1/√fan_in)).
+///
+/// ```swift
+/// let conv = Conv2d(1, 64, kernelSize: 4, stride: 2, padding: 1)
+/// let y = conv(x)   // [n, 1, 28, 28] → [n, 64, 14, 14]
+/// ```
+public final class Conv2d: Module, UnaryLayer {
+    public let weight: Tensor
+    public let bias: Tensor?
+    public let stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
+                padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), bias: Bool = true,
+                generator: inout RandomGenerator) {
+        weight = Tensor.zeros([outChannels, inChannels, kernelSize.0, kernelSize.1], requiresGrad: true)
+        self.bias = bias ? Tensor.zeros([outChannels], requiresGrad: true) : nil
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        super.init()
+        resetParameters(generator: &generator)
+    }
+
+    public convenience init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                            dilation: Int = 1, bias: Bool = true, generator: inout RandomGenerator) {
+        self.init(inChannels, outChannels, kernelSize: (kernelSize, kernelSize), stride: (stride, stride),
+                  padding: (padding, padding), dilation: (dilation, dilation), bias: bias, generator: &generator)
+    }
+
+    public convenience init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                            dilation: Int = 1, bias: Bool = true) {
+        self.init(inChannels, outChannels, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+                  bias: bias, generator: &RandomGenerator.shared)
+    }
+
+    func resetParameters(generator: inout RandomGenerator) {
+        Init.kaimingUniform(weight, a: Float(5).squareRoot(), generator: &generator)
+        if let bias {
+            let fanIn = weight.shape[1...].reduce(1, *)
+            let bound = fanIn > 0 ? 1 / Float(fanIn).squareRoot() : 0
+            Init.uniform(bias, low: -bound, high: bound, generator: &generator)
+        }
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        Tensor.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
+    }
+}
+
+/// A 2-D transposed convolution like `torch.nn.ConvTranspose2d`: weight [in, out, kh, kw],
+/// bias [out], PyTorch's default initialization.
+///
+/// ```swift
+/// let up = ConvTranspose2d(128, 64, kernelSize: 4, stride: 2, padding: 1)
+/// let y = up(x)   // [n, 128, 7, 7] → [n, 64, 14, 14]
+/// ```
+public final class ConvTranspose2d: Module, UnaryLayer {
+    public let weight: Tensor
+    public let bias: Tensor?
+    public let stride: (Int, Int), padding: (Int, Int), outputPadding: (Int, Int), dilation: (Int, Int)
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
+                padding: (Int, Int) = (0, 0), outputPadding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1),
+                bias: Bool = true, generator: inout RandomGenerator) {
+        weight = Tensor.zeros([inChannels, outChannels, kernelSize.0, kernelSize.1], requiresGrad: true)
+        self.bias = bias ? Tensor.zeros([outChannels], requiresGrad: true) : nil
+        self.stride = stride
+        self.padding = padding
+        self.outputPadding = outputPadding
+        self.dilation = dilation
+        super.init()
+        // PyTorch takes fan-in from dimension 1 of the weight, as for Conv2d.
+        Init.kaimingUniform(weight, a: Float(5).squareRoot(), generator: &generator)
+        if let b = self.bias {
+            let fanIn = weight.shape[1...].reduce(1, *)
+            let bound = fanIn > 0 ? 1 / Float(fanIn).squareRoot() : 0
+            Init.uniform(b, low: -bound, high: bound, generator: &generator)
+        }
+    }
+
+    public convenience init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                            outputPadding: Int = 0, dilation: Int = 1, bias: Bool = true, generator: inout RandomGenerator) {
+        self.init(inChannels, outChannels, kernelSize: (kernelSize, kernelSize), stride: (stride, stride),
+                  padding: (padding, padding), outputPadding: (outputPadding, outputPadding),
+                  dilation: (dilation, dilation), bias: bias, generator: &generator)
+    }
+
+    public convenience init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                            outputPadding: Int = 0, dilation: Int = 1, bias: Bool = true) {
+        self.init(inChannels, outChannels, kernelSize: kernelSize, stride: stride, padding: padding,
+                  outputPadding: outputPadding, dilation: dilation, bias: bias, generator: &RandomGenerator.shared)
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        Tensor.convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding,
+                               outputPadding: outputPadding, dilation: dilation)
+    }
+}
