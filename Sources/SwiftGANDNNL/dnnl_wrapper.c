@@ -1,5 +1,9 @@
 // oneDNN 2.x C API (operation descriptors). Primitives are created once per (kind, geometry)
 // and kept: creating one costs milliseconds, running a cached one microseconds of overhead.
+// Convolutions run in the memory formats oneDNN picks for speed (blocked, nChw16c and the
+// like); SwiftGAN's tensors stay plain NCHW, with reorders on the way in and out. A convolution
+// whose kernel covers its whole input (a DCGAN's first or last layer) is a matrix product and
+// runs as one GEMM.
 #include "SwiftGANDNNL.h"
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
@@ -7,20 +11,32 @@
 #include <string.h>
 
 enum { KIND_FORWARD = 1, KIND_FORWARD_BIAS, KIND_BACKWARD_DATA, KIND_BACKWARD_WEIGHTS, KIND_BACKWARD_WEIGHTS_BIAS };
+enum { MAX_ARGS = 4 };
+
+/// One argument of a cached primitive: the plain memory the caller's buffer is bound to and,
+/// when the primitive wants another layout, its own buffer and the reorder between the two.
+typedef struct {
+    int arg;
+    int is_output;
+    dnnl_memory_t plain;
+    dnnl_memory_t internal;      // NULL when the primitive takes the plain layout
+    dnnl_primitive_t reorder;    // plain -> internal for inputs, internal -> plain for outputs
+    void *buffer;
+} cached_arg;
 
 typedef struct {
     int kind;
     sg_conv_geometry geometry;
     dnnl_primitive_t primitive;
     int nargs;
-    dnnl_exec_arg_t args[4];
+    cached_arg args[MAX_ARGS];
 } cache_entry;
 
 static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static cache_entry *entries;
+static cache_entry **entries;
 static int64_t entry_count, entry_capacity;
 
 static void init_engine(void) {
@@ -35,106 +51,171 @@ int sg_dnnl_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, flo
 
 int64_t sg_dnnl_cached_primitives(void) { return entry_count; }
 
-static void plain_md(dnnl_memory_desc_t *md, int64_t a, int64_t b, int64_t c, int64_t d) {
+static void md4(dnnl_memory_desc_t *md, int64_t a, int64_t b, int64_t c, int64_t d, dnnl_format_tag_t tag) {
     dnnl_dims_t dims = {a, b, c, d};
-    dnnl_memory_desc_init_by_tag(md, 4, dims, dnnl_f32, dnnl_abcd);
+    dnnl_memory_desc_init_by_tag(md, 4, dims, dnnl_f32, tag);
+}
+
+/// Binds argument `arg` of a new entry: the plain layout the caller uses and, if `wanted`
+/// differs, an internal buffer with a reorder.
+static dnnl_status_t bind_arg(cache_entry *e, int arg, int is_output, const dnnl_memory_desc_t *plain,
+                              const dnnl_memory_desc_t *wanted) {
+    cached_arg *a = &e->args[e->nargs++];
+    a->arg = arg;
+    a->is_output = is_output;
+    dnnl_status_t s = dnnl_memory_create(&a->plain, plain, engine, DNNL_MEMORY_NONE);
+    if (s != dnnl_success || dnnl_memory_desc_equal(plain, wanted)) return s;
+    size_t bytes = dnnl_memory_desc_get_size(wanted);
+    if (posix_memalign(&a->buffer, 64, bytes ? bytes : 64) != 0) return dnnl_out_of_memory;
+    s = dnnl_memory_create(&a->internal, wanted, engine, a->buffer);
+    if (s != dnnl_success) return s;
+    dnnl_primitive_desc_t rpd;
+    s = is_output ? dnnl_reorder_primitive_desc_create(&rpd, wanted, engine, plain, engine, NULL)
+                  : dnnl_reorder_primitive_desc_create(&rpd, plain, engine, wanted, engine, NULL);
+    if (s != dnnl_success) return s;
+    s = dnnl_primitive_create(&a->reorder, rpd);
+    dnnl_primitive_desc_destroy(rpd);
+    return s;
 }
 
 static cache_entry *lookup(int kind, const sg_conv_geometry *g) {
     for (int64_t i = 0; i < entry_count; i++)
-        if (entries[i].kind == kind && memcmp(&entries[i].geometry, g, sizeof(*g)) == 0) return &entries[i];
+        if (entries[i]->kind == kind && memcmp(&entries[i]->geometry, g, sizeof(*g)) == 0) return entries[i];
     return NULL;
 }
 
-/// Finds or creates the primitive for (kind, geometry); NULL with *status set on failure.
-static cache_entry *primitive_for(int kind, const sg_conv_geometry *g, dnnl_status_t *status) {
-    pthread_once(&once, init_engine);
-    pthread_mutex_lock(&lock);
-    cache_entry *e = lookup(kind, g);
-    if (e) { pthread_mutex_unlock(&lock); return e; }
-
-    dnnl_memory_desc_t src, weights, dst, bias;
-    plain_md(&src, g->n, g->ic, g->ih, g->iw);
-    plain_md(&weights, g->oc, g->ic, g->kh, g->kw);
-    plain_md(&dst, g->n, g->oc, g->oh, g->ow);
+/// Creates the primitive for (kind, geometry) and binds its arguments.
+static dnnl_status_t create_entry(cache_entry *e) {
+    const sg_conv_geometry *g = &e->geometry;
+    dnnl_memory_desc_t src, weights, dst, bias, src_any, weights_any, dst_any;
+    md4(&src, g->n, g->ic, g->ih, g->iw, dnnl_nchw);
+    md4(&weights, g->oc, g->ic, g->kh, g->kw, dnnl_oihw);
+    md4(&dst, g->n, g->oc, g->oh, g->ow, dnnl_nchw);
+    md4(&src_any, g->n, g->ic, g->ih, g->iw, dnnl_format_tag_any);
+    md4(&weights_any, g->oc, g->ic, g->kh, g->kw, dnnl_format_tag_any);
+    md4(&dst_any, g->n, g->oc, g->oh, g->ow, dnnl_format_tag_any);
     dnnl_dims_t bias_dims = {g->oc};
     dnnl_memory_desc_init_by_tag(&bias, 1, bias_dims, dnnl_f32, dnnl_a);
     dnnl_dims_t strides = {g->stride_h, g->stride_w};
     dnnl_dims_t dilates = {g->dilation_h - 1, g->dilation_w - 1};
     dnnl_dims_t pad_l = {g->pad_h, g->pad_w}, pad_r = {g->pad_h_end, g->pad_w_end};
+    int with_bias = e->kind == KIND_FORWARD_BIAS || e->kind == KIND_BACKWARD_WEIGHTS_BIAS;
 
     dnnl_convolution_desc_t forward_desc, desc;
     dnnl_primitive_desc_t hint = NULL, pd = NULL;
-    int with_bias = kind == KIND_FORWARD_BIAS || kind == KIND_BACKWARD_WEIGHTS_BIAS;
-    *status = dnnl_dilated_convolution_forward_desc_init(&forward_desc, dnnl_forward_training, dnnl_convolution_direct,
-                                                         &src, &weights, with_bias ? &bias : NULL, &dst,
-                                                         strides, dilates, pad_l, pad_r);
-    if (*status == dnnl_success && (kind == KIND_FORWARD || kind == KIND_FORWARD_BIAS)) {
-        *status = dnnl_primitive_desc_create(&pd, &forward_desc, NULL, engine, NULL);
-    } else if (*status == dnnl_success) {
-        *status = dnnl_primitive_desc_create(&hint, &forward_desc, NULL, engine, NULL);
-        if (*status == dnnl_success && kind == KIND_BACKWARD_DATA)
-            *status = dnnl_dilated_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &src, &weights, &dst,
-                                                                       strides, dilates, pad_l, pad_r);
-        else if (*status == dnnl_success)
-            *status = dnnl_dilated_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src, &weights,
-                                                                          with_bias ? &bias : NULL, &dst,
-                                                                          strides, dilates, pad_l, pad_r);
-        if (*status == dnnl_success) *status = dnnl_primitive_desc_create(&pd, &desc, NULL, engine, hint);
+    dnnl_status_t s = dnnl_dilated_convolution_forward_desc_init(
+        &forward_desc, dnnl_forward_training, dnnl_convolution_direct, &src_any, &weights_any,
+        with_bias ? &bias : NULL, &dst_any, strides, dilates, pad_l, pad_r);
+    if (s == dnnl_success && (e->kind == KIND_FORWARD || e->kind == KIND_FORWARD_BIAS)) {
+        s = dnnl_primitive_desc_create(&pd, &forward_desc, NULL, engine, NULL);
+    } else if (s == dnnl_success) {
+        s = dnnl_primitive_desc_create(&hint, &forward_desc, NULL, engine, NULL);
+        if (s == dnnl_success && e->kind == KIND_BACKWARD_DATA)
+            s = dnnl_dilated_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &src_any, &weights_any,
+                                                                 &dst_any, strides, dilates, pad_l, pad_r);
+        else if (s == dnnl_success)
+            s = dnnl_dilated_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src_any, &weights_any,
+                                                                    with_bias ? &bias : NULL, &dst_any,
+                                                                    strides, dilates, pad_l, pad_r);
+        if (s == dnnl_success) s = dnnl_primitive_desc_create(&pd, &desc, NULL, engine, hint);
     }
-    dnnl_primitive_t primitive = NULL;
-    if (*status == dnnl_success) *status = dnnl_primitive_create(&primitive, pd);
+    if (s == dnnl_success) s = dnnl_primitive_create(&e->primitive, pd);
+    if (s == dnnl_success) {
+        const dnnl_memory_desc_t *(*q)(const_dnnl_primitive_desc_t, dnnl_query_t, int) = dnnl_primitive_desc_query_md;
+        switch (e->kind) {
+        case KIND_FORWARD_BIAS: s = bind_arg(e, DNNL_ARG_BIAS, 0, &bias, &bias); /* fall through */
+        case KIND_FORWARD:
+            if (s == dnnl_success) s = bind_arg(e, DNNL_ARG_SRC, 0, &src, q(pd, dnnl_query_src_md, 0));
+            if (s == dnnl_success) s = bind_arg(e, DNNL_ARG_WEIGHTS, 0, &weights, q(pd, dnnl_query_weights_md, 0));
+            if (s == dnnl_success) s = bind_arg(e, DNNL_ARG_DST, 1, &dst, q(pd, dnnl_query_dst_md, 0));
+            break;
+        case KIND_BACKWARD_DATA:
+            s = bind_arg(e, DNNL_ARG_DIFF_DST, 0, &dst, q(pd, dnnl_query_diff_dst_md, 0));
+            if (s == dnnl_success) s = bind_arg(e, DNNL_ARG_WEIGHTS, 0, &weights, q(pd, dnnl_query_weights_md, 0));
+            if (s == dnnl_success) s = bind_arg(e, DNNL_ARG_DIFF_SRC, 1, &src, q(pd, dnnl_query_diff_src_md, 0));
+            break;
+        case KIND_BACKWARD_WEIGHTS_BIAS: s = bind_arg(e, DNNL_ARG_DIFF_BIAS, 1, &bias, &bias); /* fall through */
+        default:
+            if (s == dnnl_success) s = bind_arg(e, DNNL_ARG_SRC, 0, &src, q(pd, dnnl_query_src_md, 0));
+            if (s == dnnl_success) s = bind_arg(e, DNNL_ARG_DIFF_DST, 0, &dst, q(pd, dnnl_query_diff_dst_md, 0));
+            if (s == dnnl_success) s = bind_arg(e, DNNL_ARG_DIFF_WEIGHTS, 1, &weights, q(pd, dnnl_query_diff_weights_md, 0));
+            break;
+        }
+    }
     if (hint) dnnl_primitive_desc_destroy(hint);
     if (pd) dnnl_primitive_desc_destroy(pd);
-    if (*status != dnnl_success) { pthread_mutex_unlock(&lock); return NULL; }
+    return s;
+}
 
-    if (entry_count == entry_capacity) {
-        entry_capacity = entry_capacity ? 2 * entry_capacity : 32;
-        entries = realloc(entries, (size_t)entry_capacity * sizeof(cache_entry));
-    }
-    e = &entries[entry_count++];
-    memset(e, 0, sizeof(*e));
-    e->kind = kind;
-    e->geometry = *g;
-    e->primitive = primitive;
-    const dnnl_memory_desc_t *mds[4];
-    int ids[4], n = 0;
-    switch (kind) {
-    case KIND_FORWARD_BIAS: mds[n] = &bias; ids[n++] = DNNL_ARG_BIAS; /* fall through */
-    case KIND_FORWARD:
-        mds[n] = &src; ids[n++] = DNNL_ARG_SRC; mds[n] = &weights; ids[n++] = DNNL_ARG_WEIGHTS;
-        mds[n] = &dst; ids[n++] = DNNL_ARG_DST; break;
-    case KIND_BACKWARD_DATA:
-        mds[n] = &dst; ids[n++] = DNNL_ARG_DIFF_DST; mds[n] = &weights; ids[n++] = DNNL_ARG_WEIGHTS;
-        mds[n] = &src; ids[n++] = DNNL_ARG_DIFF_SRC; break;
-    case KIND_BACKWARD_WEIGHTS_BIAS: mds[n] = &bias; ids[n++] = DNNL_ARG_DIFF_BIAS; /* fall through */
-    default:
-        mds[n] = &src; ids[n++] = DNNL_ARG_SRC; mds[n] = &dst; ids[n++] = DNNL_ARG_DIFF_DST;
-        mds[n] = &weights; ids[n++] = DNNL_ARG_DIFF_WEIGHTS; break;
-    }
-    e->nargs = n;
-    for (int i = 0; i < n; i++) {
-        e->args[i].arg = ids[i];
-        dnnl_memory_create(&e->args[i].memory, mds[i], engine, DNNL_MEMORY_NONE);
+/// Finds or creates the cached primitive; NULL with *status set on failure.
+static cache_entry *primitive_for(int kind, const sg_conv_geometry *g, dnnl_status_t *status) {
+    pthread_once(&once, init_engine);
+    pthread_mutex_lock(&lock);
+    cache_entry *e = lookup(kind, g);
+    if (!e) {
+        e = calloc(1, sizeof(cache_entry));
+        e->kind = kind;
+        e->geometry = *g;
+        *status = create_entry(e);
+        if (*status != dnnl_success) {
+            free(e);  // (a failed entry's partial oneDNN objects are few and leaked on purpose)
+            pthread_mutex_unlock(&lock);
+            return NULL;
+        }
+        if (entry_count == entry_capacity) {
+            entry_capacity = entry_capacity ? 2 * entry_capacity : 32;
+            entries = realloc(entries, (size_t)entry_capacity * sizeof(cache_entry *));
+        }
+        entries[entry_count++] = e;
     }
     pthread_mutex_unlock(&lock);
     return e;
 }
 
-/// Runs a cached primitive on the given buffers (in the order its arguments were registered).
+/// Runs a cached primitive on the caller's buffers, in the order its arguments were bound.
+/// Executions are serialized: entries are shared and their memory objects rebound per call.
 static int run(cache_entry *e, void *const *buffers) {
-    // Entries are shared; executions are serialized so two threads never swap each other's
-    // data handles mid-call.
     pthread_mutex_lock(&lock);
-    for (int i = 0; i < e->nargs; i++) dnnl_memory_set_data_handle(e->args[i].memory, buffers[i]);
-    dnnl_status_t status = dnnl_primitive_execute(e->primitive, stream, e->nargs, e->args);
-    if (status == dnnl_success) status = dnnl_stream_wait(stream);
+    dnnl_exec_arg_t args[MAX_ARGS];
+    dnnl_status_t s = dnnl_success;
+    for (int i = 0; i < e->nargs && s == dnnl_success; i++) {
+        cached_arg *a = &e->args[i];
+        s = dnnl_memory_set_data_handle(a->plain, buffers[i]);
+        args[i].arg = a->arg;
+        args[i].memory = a->internal ? a->internal : a->plain;
+        if (s == dnnl_success && a->internal && !a->is_output) {
+            dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, a->plain}, {DNNL_ARG_TO, a->internal}};
+            s = dnnl_primitive_execute(a->reorder, stream, 2, r);
+        }
+    }
+    if (s == dnnl_success) s = dnnl_primitive_execute(e->primitive, stream, e->nargs, args);
+    for (int i = 0; i < e->nargs && s == dnnl_success; i++) {
+        cached_arg *a = &e->args[i];
+        if (a->internal && a->is_output) {
+            dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, a->internal}, {DNNL_ARG_TO, a->plain}};
+            s = dnnl_primitive_execute(a->reorder, stream, 2, r);
+        }
+    }
+    if (s == dnnl_success) s = dnnl_stream_wait(stream);
     pthread_mutex_unlock(&lock);
-    return (int)status;
+    return (int)s;
+}
+
+/// Whether the kernel covers the whole (unpadded) input, so the convolution is a matrix product
+/// of the flattened input [n, ic·kh·kw] with the flattened weights [oc, ic·kh·kw].
+static int is_full_kernel(const sg_conv_geometry *g) {
+    return g->oh == 1 && g->ow == 1 && g->kh == g->ih && g->kw == g->iw && g->pad_h == 0 && g->pad_w == 0
+        && g->pad_h_end == 0 && g->pad_w_end == 0 && g->dilation_h == 1 && g->dilation_w == 1;
 }
 
 int sg_dnnl_conv_forward(const sg_conv_geometry *g, const float *src, const float *weights,
                          const float *bias, float *dst) {
+    if (is_full_kernel(g)) {
+        int64_t k = g->ic * g->kh * g->kw;
+        if (bias)
+            for (int64_t i = 0; i < g->n; i++) memcpy(dst + i * g->oc, bias, (size_t)g->oc * sizeof(float));
+        return (int)dnnl_sgemm('N', 'T', g->n, g->oc, k, 1.0f, src, k, weights, k, bias ? 1.0f : 0.0f, dst, g->oc);
+    }
     dnnl_status_t status;
     cache_entry *e = primitive_for(bias ? KIND_FORWARD_BIAS : KIND_FORWARD, g, &status);
     if (!e) return (int)status;
@@ -148,6 +229,10 @@ int sg_dnnl_conv_forward(const sg_conv_geometry *g, const float *src, const floa
 
 int sg_dnnl_conv_backward_data(const sg_conv_geometry *g, const float *diff_dst, const float *weights,
                                float *diff_src) {
+    if (is_full_kernel(g)) {
+        int64_t k = g->ic * g->kh * g->kw;
+        return (int)dnnl_sgemm('N', 'N', g->n, k, g->oc, 1.0f, diff_dst, g->oc, weights, k, 0.0f, diff_src, k);
+    }
     dnnl_status_t status;
     cache_entry *e = primitive_for(KIND_BACKWARD_DATA, g, &status);
     if (!e) return (int)status;
@@ -157,6 +242,16 @@ int sg_dnnl_conv_backward_data(const sg_conv_geometry *g, const float *diff_dst,
 
 int sg_dnnl_conv_backward_weights(const sg_conv_geometry *g, const float *src, const float *diff_dst,
                                   float *diff_weights, float *diff_bias) {
+    if (is_full_kernel(g)) {
+        int64_t k = g->ic * g->kh * g->kw;
+        if (diff_bias)
+            for (int64_t o = 0; o < g->oc; o++) {
+                float s = 0.0f;
+                for (int64_t i = 0; i < g->n; i++) s += diff_dst[i * g->oc + o];
+                diff_bias[o] = s;
+            }
+        return (int)dnnl_sgemm('T', 'N', g->oc, k, g->n, 1.0f, diff_dst, g->oc, src, k, 0.0f, diff_weights, k);
+    }
     dnnl_status_t status;
     cache_entry *e = primitive_for(diff_bias ? KIND_BACKWARD_WEIGHTS_BIAS : KIND_BACKWARD_WEIGHTS, g, &status);
     if (!e) return (int)status;

@@ -36,19 +36,24 @@ final class StoragePool: @unchecked Sendable {
     let capacityBytes = 512 << 20
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var cachedBytes = 0
-    private var lock = pthread_mutex_t()
+    /// Heap-allocated so the mutex has one stable address (an `inout` class property may not).
+    private let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
 
-    private init() { pthread_mutex_init(&lock, nil) }
+    private init() {}
 
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
         let capacity = max(count, 1)
-        pthread_mutex_lock(&lock)
+        pthread_mutex_lock(lock)
         if let pointer = free[capacity]?.popLast() {
             cachedBytes -= capacity * 4
-            pthread_mutex_unlock(&lock)
+            pthread_mutex_unlock(lock)
             return pointer
         }
-        pthread_mutex_unlock(&lock)
+        pthread_mutex_unlock(lock)
         var raw: UnsafeMutableRawPointer?
         let bytes = capacity * MemoryLayout<Float>.stride
         guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
@@ -59,13 +64,13 @@ final class StoragePool: @unchecked Sendable {
 
     func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
         let capacity = max(count, 1)
-        pthread_mutex_lock(&lock)
+        pthread_mutex_lock(lock)
         if cachedBytes + capacity * 4 <= capacityBytes {
             free[capacity, default: []].append(pointer)
             cachedBytes += capacity * 4
-            pthread_mutex_unlock(&lock)
+            pthread_mutex_unlock(lock)
         } else {
-            pthread_mutex_unlock(&lock)
+            pthread_mutex_unlock(lock)
             Foundation.free(pointer)
         }
     }

@@ -3,30 +3,36 @@ import SwiftGANNN
 
 /// The models `swiftgan` can train and sample by name.
 public enum GANModelKind: String, CaseIterable, Codable, Sendable {
+    /// The classic minimal GAN (MLPs) for 28×28 gray images.
     case mlp
+    /// The DCGAN for 1×28×28 images (the peer benchmark's reference model).
+    case dcgan
+    /// The DCGAN for 3×32×32 images.
+    case dcgan32
+    /// The DCGAN for 3×64×64 images.
+    case dcgan64
+
+    var dcganLayout: DCGANLayout? {
+        switch self {
+        case .mlp: nil
+        case .dcgan: .mnist28
+        case .dcgan32: .rgb32
+        case .dcgan64: .rgb64
+        }
+    }
 
     /// The size of the latent vector z.
-    public var latentDimension: Int {
-        switch self {
-        case .mlp: MLPGenerator.latentDimension
-        }
-    }
+    public var latentDimension: Int { self == .mlp ? MLPGenerator.latentDimension : DCGANLayout.latentDimension }
 
     /// The shape of one generated image: [channels, height, width].
-    public var imageShape: [Int] {
-        switch self {
-        case .mlp: [1, 28, 28]
-        }
-    }
+    public var imageShape: [Int] { dcganLayout?.imageShape ?? [1, 28, 28] }
 
-    /// The shape of the generator's output for `batch` samples.
+    /// The shape of the generator's output for `batch` samples (what `sample --npy` writes).
     public func outputShape(batch: Int) -> [Int] {
-        switch self {
-        case .mlp: [batch, 784]
-        }
+        takesFlatImages ? [batch, imageShape.reduce(1, *)] : [batch] + imageShape
     }
 
-    /// Whether the discriminator takes images flattened to vectors.
+    /// Whether the networks work on images flattened to vectors.
     public var takesFlatImages: Bool { self == .mlp }
 
     /// A latent batch: [batch, latentDimension] drawn from N(0, 1).
@@ -35,14 +41,12 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
     }
 
     public func makeGenerator(generator: inout RandomGenerator) -> any UnaryLayer {
-        switch self {
-        case .mlp: MLPGenerator(generator: &generator)
-        }
+        if let layout = dcganLayout { return DCGANGenerator(layout, generator: &generator) }
+        return MLPGenerator(generator: &generator)
     }
 
     public func makeDiscriminator(generator: inout RandomGenerator) -> any UnaryLayer {
-        switch self {
-        case .mlp: MLPDiscriminator(generator: &generator)
-        }
+        if let layout = dcganLayout { return DCGANDiscriminator(layout, generator: &generator) }
+        return MLPDiscriminator(generator: &generator)
     }
 }

@@ -23,6 +23,15 @@ public protocol ComputeBackend: AnyObject {
                                  diffSrc: UnsafeMutablePointer<Float>)
     func convolutionBackwardWeights(_ g: ConvGeometry, src: UnsafePointer<Float>, diffDst: UnsafePointer<Float>,
                                     diffWeights: UnsafeMutablePointer<Float>)
+    /// Training-mode batch norm of x viewed as [n, c, spatial]; writes y and per-channel mean,
+    /// 1/√(var + eps) and biased variance.
+    func batchNormForward(_ x: UnsafePointer<Float>, n: Int, channels: Int, spatial: Int, gamma: UnsafePointer<Float>?,
+                          beta: UnsafePointer<Float>?, eps: Float, y: UnsafeMutablePointer<Float>,
+                          mean: UnsafeMutablePointer<Float>, invstd: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>)
+    /// Its first-order gradient (any output may be nil).
+    func batchNormBackward(_ g: UnsafePointer<Float>, x: UnsafePointer<Float>, n: Int, channels: Int, spatial: Int,
+                           mean: UnsafePointer<Float>, invstd: UnsafePointer<Float>, gamma: UnsafePointer<Float>?,
+                           dx: UnsafeMutablePointer<Float>?, dgamma: UnsafeMutablePointer<Float>?, dbeta: UnsafeMutablePointer<Float>?)
     /// out[i] = Σ_j w[i·k + j] · src[idx[i·k + j]] (w nil: all 1; index -1: skipped).
     func sparseGather(_ src: UnsafePointer<Float>, indices: UnsafePointer<Int64>, weights: UnsafePointer<Float>?,
                       termsPerOutput k: Int, outputCount: Int, into out: UnsafeMutablePointer<Float>)

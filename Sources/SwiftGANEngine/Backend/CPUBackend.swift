@@ -76,4 +76,16 @@ public final class CPUBackend: ComputeBackend {
                               termsPerOutput k: Int, outputCount: Int, into dst: UnsafeMutablePointer<Float>) {
         sg_sparse_scatter(g, indices, weights, Int64(k), Int64(outputCount), dst)
     }
+
+    public func batchNormForward(_ x: UnsafePointer<Float>, n: Int, channels: Int, spatial: Int, gamma: UnsafePointer<Float>?,
+                                 beta: UnsafePointer<Float>?, eps: Float, y: UnsafeMutablePointer<Float>,
+                                 mean: UnsafeMutablePointer<Float>, invstd: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>) {
+        sg_batch_norm_forward(x, Int64(n), Int64(channels), Int64(spatial), gamma, beta, eps, y, mean, invstd, variance)
+    }
+
+    public func batchNormBackward(_ g: UnsafePointer<Float>, x: UnsafePointer<Float>, n: Int, channels: Int, spatial: Int,
+                                  mean: UnsafePointer<Float>, invstd: UnsafePointer<Float>, gamma: UnsafePointer<Float>?,
+                                  dx: UnsafeMutablePointer<Float>?, dgamma: UnsafeMutablePointer<Float>?, dbeta: UnsafeMutablePointer<Float>?) {
+        sg_batch_norm_backward(g, x, Int64(n), Int64(channels), Int64(spatial), mean, invstd, gamma, dx, dgamma, dbeta)
+    }
 }

@@ -13,26 +13,64 @@ extension Tensor {
         let axes = [0] + Array(2..<x.rank)
         var statShape = [Int](repeating: 1, count: x.rank)
         statShape[1] = channels
-        let normalized: Tensor
         if training {
             let count = x.count / channels
             precondition(count > 1, "batch_norm in training needs more than one value per channel, got \(x.shape)")
-            let mean = x.mean(axes: axes, keepDims: true)
-            let centered = x - mean
-            let variance = (centered * centered).mean(axes: axes, keepDims: true)
-            normalized = centered * (variance + eps).pow(-0.5)
+            let (y, mean, variance) = batchNormTraining(x, weight: weight, bias: bias, eps: eps)
             if let runningMean, let runningVar {
                 withNoGrad {
-                    runningMean.assign(runningMean * (1 - momentum) + mean.reshaped([channels]) * momentum)
-                    let unbiased = variance.reshaped([channels]) * (Float(count) / Float(count - 1))
-                    runningVar.assign(runningVar * (1 - momentum) + unbiased * momentum)
+                    runningMean.assign(runningMean * (1 - momentum) + mean * momentum)
+                    runningVar.assign(runningVar * (1 - momentum) + variance * (momentum * Float(count) / Float(count - 1)))
                 }
             }
-        } else {
-            guard let runningMean, let runningVar else { preconditionFailure("batch_norm in eval mode needs running statistics") }
-            normalized = (x - runningMean.reshaped(statShape)) * (runningVar.reshaped(statShape) + eps).pow(-0.5)
+            return y
         }
+        guard let runningMean, let runningVar else { preconditionFailure("batch_norm in eval mode needs running statistics") }
+        let normalized = (x - runningMean.reshaped(statShape)) * (runningVar.reshaped(statShape) + eps).pow(-0.5)
         return affine(normalized, weight: weight, bias: bias, shape: statShape)
+    }
+
+    /// Batch statistics normalization with fused kernels; returns the output, the batch mean and
+    /// the biased variance. The first-order backward is one fused kernel; when a backward pass
+    /// records (`createGraph`), the same function written with tensor ops is differentiated
+    /// instead, so higher orders stay exact.
+    static func batchNormTraining(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> (Tensor, Tensor, Tensor) {
+        let (n, c) = (x.shape[0], x.shape[1])
+        let spatial = x.count / (n * c)
+        let y = Tensor(uninitializedShape: x.shape)
+        let mean = Tensor(uninitializedShape: [c]), invstd = Tensor(uninitializedShape: [c]), variance = Tensor(uninitializedShape: [c])
+        Backend.current.batchNormForward(x.storage.pointer, n: n, channels: c, spatial: spatial, gamma: weight?.storage.pointer,
+                                         beta: bias?.storage.pointer, eps: eps, y: y.storage.pointer, mean: mean.storage.pointer,
+                                         invstd: invstd.storage.pointer, variance: variance.storage.pointer)
+        let inputs = [x] + [weight, bias].compactMap { $0 }
+        record(y, op: "batch_norm", inputs: inputs) { g, _, needs in
+            if GradMode.isEnabled {
+                let composite = batchNormComposite(x, weight: weight, bias: bias, eps: eps)
+                let wanted = inputs.enumerated().filter { needs[$0.offset] }.map(\.element)
+                var grads = SwiftGANEngine.grad(of: composite, wrt: wanted, gradOutput: g, createGraph: true)[...]
+                return needs.map { $0 ? grads.popFirst() : nil }
+            }
+            let dx = needs[0] ? Tensor(uninitializedShape: x.shape) : nil
+            let dgamma = weight != nil && needs[1] ? Tensor(uninitializedShape: [c]) : nil
+            let biasIndex = weight == nil ? 1 : 2
+            let dbeta = bias != nil && needs[biasIndex] ? Tensor(uninitializedShape: [c]) : nil
+            Backend.current.batchNormBackward(g.storage.pointer, x: x.storage.pointer, n: n, channels: c, spatial: spatial,
+                                              mean: mean.storage.pointer, invstd: invstd.storage.pointer,
+                                              gamma: weight?.storage.pointer, dx: dx?.storage.pointer,
+                                              dgamma: dgamma?.storage.pointer, dbeta: dbeta?.storage.pointer)
+            return [dx] + (weight == nil ? [] : [dgamma]) + (bias == nil ? [] : [dbeta])
+        }
+        return (y, mean, variance)
+    }
+
+    /// Training-mode batch norm written with differentiable tensor ops.
+    static func batchNormComposite(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+        let axes = [0] + Array(2..<x.rank)
+        var statShape = [Int](repeating: 1, count: x.rank)
+        statShape[1] = x.shape[1]
+        let centered = x - x.mean(axes: axes, keepDims: true)
+        let variance = (centered * centered).mean(axes: axes, keepDims: true)
+        return affine(centered * (variance + eps).pow(-0.5), weight: weight, bias: bias, shape: statShape)
     }
 
     /// Like `torch.nn.functional.layer_norm`: normalizes over the last `normalizedRank`

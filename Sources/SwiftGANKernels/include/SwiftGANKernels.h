@@ -78,6 +78,14 @@ void sg_sparse_gather(const float *src, const int64_t *idx, const float *w, int6
 /// The transpose of that map: dst (zeroed by the caller) += w * g at the indexed places.
 void sg_sparse_scatter(const float *g, const int64_t *idx, const float *w, int64_t k, int64_t n_out, float *dst);
 
+/// Training-mode batch norm of x [n, c, hw]: y = (x - mean)·invstd·gamma + beta per channel
+/// (gamma, beta may be NULL); writes the batch mean, 1/sqrt(var + eps) and the biased variance.
+void sg_batch_norm_forward(const float *x, int64_t n, int64_t c, int64_t hw, const float *gamma, const float *beta,
+                           float eps, float *y, float *mean, float *invstd, float *var);
+/// Its gradient for the incoming gradient g: dx (may be NULL), dgamma and dbeta (may be NULL).
+void sg_batch_norm_backward(const float *g, const float *x, int64_t n, int64_t c, int64_t hw, const float *mean,
+                            const float *invstd, const float *gamma, float *dx, float *dgamma, float *dbeta);
+
 /// Sum of squares in double precision (norms and diagnostics).
 double sg_sum_squares(const float *x, int64_t n);
 /// Number of non-finite values.
