@@ -1,6 +1,6 @@
 # SwiftGAN: `make demo` and `make test` do all set-up on a fresh Debian or Ubuntu machine.
 SWIFTGAN := .build/release/swiftgan
-DEMO_STEPS ?= 10000
+DEMO_STEPS ?= 3000
 
 .PHONY: demo test bench build bootstrap fixtures clean
 
@@ -10,9 +10,9 @@ bootstrap:
 build: bootstrap
 	swift build -c release
 
-# Trains the default model on Fashion-MNIST (from Debian's dataset-fashion-mnist package).
+# Trains the default model, the DCGAN, on Fashion-MNIST (Debian's dataset-fashion-mnist package).
 demo: build
-	$(SWIFTGAN) train --model mlp --dataset fashion-mnist --steps $(DEMO_STEPS) --out runs/demo
+	$(SWIFTGAN) train --model dcgan --dataset fashion-mnist --steps $(DEMO_STEPS) --out runs/demo
 
 test: build
 	swift build -c release --build-tests

@@ -36,3 +36,31 @@ public enum TrainingBenchmark {
         return Result(model: model.rawValue, msPerStep: 1000 / median, windows: rates.map { 1000 / $0 })
     }
 }
+
+/// Times the generator's inference as the PyTorch peer `torch_sample.py` does: evaluation mode,
+/// no recording, one fixed z, 20 warm-up calls, then the median of timed calls.
+public enum SamplingBenchmark {
+    public struct Result: Codable {
+        public let model: String
+        public let batch: Int
+        public let msPerBatch: Double
+        public var imagesPerSecond: Double { Double(batch) / msPerBatch * 1000 }
+    }
+
+    public static func run(model: GANModelKind, batch: Int, repetitions: Int? = nil) -> Result {
+        var rng = RandomGenerator(seed: 0)
+        let generator = model.makeGenerator(generator: &rng)
+        generator.eval()
+        let z = model.sampleLatents(batch, generator: &rng)
+        var times: [Double] = []
+        withNoGrad {
+            for _ in 0..<20 { _ = generator(z) }
+            for _ in 0..<(repetitions ?? (batch > 1 ? 30 : 300)) {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = generator(z)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            }
+        }
+        return Result(model: model.rawValue, batch: batch, msPerBatch: times.sorted()[times.count / 2])
+    }
+}

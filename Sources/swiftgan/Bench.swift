@@ -14,10 +14,23 @@ struct Bench: ParsableCommand {
     var windows: Int = 5
     @Option(help: "Seconds per window.")
     var seconds: Double = 2
-    @Flag(help: "Print one JSON line.")
+    @Flag(help: "Time sampling (generator inference at batch 1 and 256) instead of training.")
+    var sample = false
+    @Flag(help: "Print JSON lines.")
     var json = false
 
     func run() throws {
+        if sample {
+            for size in [1, 256] {
+                let r = SamplingBenchmark.run(model: model, batch: size)
+                if json {
+                    print("{\"model\": \"\(r.model)\", \"batch\": \(size), \"ms_per_batch\": \(String(format: "%.4f", r.msPerBatch)), \"images_per_s\": \(String(format: "%.1f", r.imagesPerSecond))}")
+                } else {
+                    print(String(format: "%@ sampling: %.3f ms per batch of %d (%.0f images/s)", r.model, r.msPerBatch, size, r.imagesPerSecond))
+                }
+            }
+            return
+        }
         let result = TrainingBenchmark.run(model: model, batchSize: batch, windows: windows, windowSeconds: seconds)
         if json {
             let windowsText = result.windows.map { String(format: "%.3f", $0) }.joined(separator: ", ")

@@ -284,6 +284,23 @@ def make_dcgan_step(dirname):
     z1 = formula((64, zdim, 1, 1), 1.7, 0.5)
     z2 = formula((64, zdim, 1, 1), 1.3, 1.5)
     real = torch.tanh(formula((64, 1, 28, 28), 2.0, 2.5))
+    grads = {}
+    # Gradients at the initial weights (D's loss for D, G's loss through the initial D for G),
+    # every parameter sampled at ~20,000 evenly spaced elements to keep the fixture small.
+    fake0 = G(z1).detach()
+    d0 = D(real), D(fake0)
+    loss_d0 = (F.binary_cross_entropy_with_logits(d0[0], torch.ones_like(d0[0]))
+               + F.binary_cross_entropy_with_logits(d0[1], torch.zeros_like(d0[1])))
+    dg0 = D(G(z2))
+    loss_g0 = F.binary_cross_entropy_with_logits(dg0, torch.ones_like(dg0))
+    for prefix, model, loss in (("d", D, loss_d0), ("g", G, loss_g0)):
+        for (name, _), gr in zip(model.named_parameters(), torch.autograd.grad(loss, list(model.parameters()))):
+            flat = gr.reshape(-1)
+            grads[f"{prefix}_grad.{name}"] = flat[:: max(1, flat.numel() // 20000)].contiguous()
+    for m in (G, D):  # forget the statistics of these extra forward passes
+        for mod in m.modules():
+            if isinstance(mod, nn.BatchNorm2d):
+                mod.reset_running_stats()
     optD = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
     optG = torch.optim.Adam(G.parameters(), lr=1e-4, betas=(0.5, 0.999))
     fake = G(z1).detach()  # train mode: batch statistics, running statistics updated
@@ -299,7 +316,7 @@ def make_dcgan_step(dirname):
         g_eval = G(z1[:8])
         d_eval = D(real[:8])
     out = {"fake_train": fake.contiguous(), "d_real_train": dr.detach(), "loss_d": lossD.detach().reshape(()),
-           "loss_g": lossG.detach().reshape(()), "g_eval_after_step": g_eval, "d_eval_after_step": d_eval}
+           "loss_g": lossG.detach().reshape(()), "g_eval_after_step": g_eval, "d_eval_after_step": d_eval, **grads}
     for name, (g, d) in {"dcgan32": dcgan32_models(), "dcgan64": dcgan64_models()}.items():
         with torch.no_grad():
             y = g(torch.zeros(2, 100, 1, 1))

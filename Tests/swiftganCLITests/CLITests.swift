@@ -63,6 +63,26 @@ import Testing
         #expect(try NPY.read(run + "/y.npy").shape == [3, 784])
     }
 
+    @Test func samplesADCGANSavedByPyTorchInEvalMode() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        var rng = RandomGenerator(seed: 5)
+        let z = rng.normal([3, 100])
+        try NPY.write(z, to: dir + "/z.npy")
+        let weights = Fixtures.path("torch_dcgan_generator_step1.safetensors")
+        let result = try swiftgan(["sample", "--model", "dcgan", "--weights", weights, "--z", dir + "/z.npy",
+                                   "--npy", dir + "/x.npy", "--png", dir + "/x.png"])
+        #expect(result.status == 0, "sample failed: \(result.error)")
+        let images = try NPY.read(dir + "/x.npy")
+        #expect(images.shape == [3, 1, 28, 28])
+        let g = DCGANGenerator(generator: &rng)
+        try g.load(from: weights)
+        g.eval()
+        #expect(relativeError(images, withNoGrad { g(z) }) < 1e-6, "eval mode, running statistics")
+        let seeded = try swiftgan(["sample", "--model", "dcgan", "--weights", weights, "--n", "2", "--npy", dir + "/y.npy"])
+        #expect(seeded.status == 0)
+        #expect(try NPY.read(dir + "/y.npy").shape == [2, 1, 28, 28])
+    }
+
     @Test func badInputIsAOneLineErrorWithNonZeroExit() throws {
         let dir = try Fixtures.temporaryDirectory()
         let missing = try swiftgan(["train", "--data-dir", dir + "/nowhere", "--steps", "2", "--out", dir + "/run"])
@@ -86,6 +106,15 @@ import Testing
         try MLPGenerator(generator: &rng).save(to: dir + "/g.safetensors")
         let badZ = try swiftgan(["sample", "--weights", dir + "/g.safetensors", "--z", dir + "/z.npy", "--npy", dir + "/o.npy"])
         #expect(badZ.status != 0 && badZ.error.contains("\(dir)/z.npy: latents have shape [2, 10]"))
+    }
+
+    @Test func benchSamplingPrintsTwoJSONLines() throws {
+        let bench = try swiftgan(["bench", "--model", "mlp", "--sample", "--json"])
+        #expect(bench.status == 0)
+        let lines = bench.output.split(separator: "\n")
+        #expect(lines.count == 2)
+        let batches = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.map { $0?["batch"] as? Int }
+        #expect(batches == [1, 256])
     }
 
     @Test func benchPrintsOneJSONLine() throws {

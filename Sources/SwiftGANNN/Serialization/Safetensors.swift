@@ -10,6 +10,19 @@ import SwiftGANEngine
 public enum Safetensors {
     public enum DType: String {
         case f32 = "F32", f64 = "F64", f16 = "F16", bf16 = "BF16", i64 = "I64", i32 = "I32", u8 = "U8"
+        /// The order of the reference implementation's dtype enum; it writes larger ranks first.
+        var rank: Int {
+            switch self {
+            case .u8: 1
+            case .f16: 7
+            case .bf16: 8
+            case .i32: 9
+            case .f32: 11
+            case .f64: 12
+            case .i64: 13
+            }
+        }
+
         var size: Int {
             switch self {
             case .f64, .i64: 8
@@ -20,7 +33,8 @@ public enum Safetensors {
         }
     }
 
-    /// Writes `tensors` (sorted by name) with optional string metadata.
+    /// Writes `tensors` with optional string metadata, laid out exactly as `safetensors.torch`
+    /// lays them out.
     public static func write(_ tensors: [String: Tensor], to path: String, metadata: [String: String] = [:],
                              dtypes: [String: DType] = [:]) throws {
         try AtomicFile.write(encode(tensors, metadata: metadata, dtypes: dtypes), to: path)
@@ -35,7 +49,11 @@ public enum Safetensors {
             entries.append("\"__metadata__\":{\(items.joined(separator: ","))}")
         }
         var offset = 0
-        let names = tensors.keys.sorted()
+        // The reference writer's order: dtype (larger ranks first), then name.
+        let names = tensors.keys.sorted {
+            let (a, b) = ((dtypes[$0] ?? .f32).rank, (dtypes[$1] ?? .f32).rank)
+            return a != b ? a > b : $0 < $1
+        }
         for name in names {
             let t = tensors[name]!
             let dtype = dtypes[name] ?? .f32
