@@ -1,0 +1,29 @@
+import SwiftGANEngine
+import SwiftGANNN
+
+/// Gradient-based regularizers of the discriminator. Each differentiates D's output with
+/// respect to its input with `createGraph`, so the penalty's own gradient reaches D's weights.
+public enum Regularizers {
+    /// The per-sample squared L2 norm of ∂ sum(D(x)) / ∂x, as [n].
+    static func inputGradientSquaredNorms(_ discriminator: any UnaryLayer, at x: Tensor) -> Tensor {
+        let input = x.detached()
+        input.requiresGrad = true
+        let gradient = grad(of: discriminator(input).sum(), wrt: [input], createGraph: true)[0]
+        return gradient.reshaped([x.shape[0], -1]).pow(2).sum(axis: 1)
+    }
+
+    /// WGAN-GP's penalty E[(‖∇D(x̂)‖ - 1)²] on x̂ = εx + (1 - ε)x̃, ε ~ U[0, 1) per sample.
+    public static func gradientPenalty(_ discriminator: any UnaryLayer, real: Tensor, fake: Tensor,
+                                       generator: inout RandomGenerator) -> Tensor {
+        var epsShape = [Int](repeating: 1, count: real.rank)
+        epsShape[0] = real.shape[0]
+        let eps = generator.uniform(epsShape)
+        let interpolates = withNoGrad { eps * real + (1 - eps) * fake }
+        return (inputGradientSquaredNorms(discriminator, at: interpolates).sqrt() - 1).pow(2).mean()
+    }
+
+    /// R1 (on real data) or R2 (on fakes) of Mescheder et al.: (γ/2)·E[‖∇D(x)‖²].
+    public static func gradientNormPenalty(_ discriminator: any UnaryLayer, at x: Tensor, gamma: Float) -> Tensor {
+        inputGradientSquaredNorms(discriminator, at: x).mean() * (gamma / 2)
+    }
+}
