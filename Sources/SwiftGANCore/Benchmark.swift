@@ -1,6 +1,28 @@
 import Foundation
 import SwiftGANEngine
 
+/// The training setups the PyTorch peer benchmark times.
+public enum BenchmarkModel: String, CaseIterable, Sendable {
+    case mlp, dcgan
+    /// The MLP GAN as WGAN-GP: 5 critic steps (with the double-backward penalty) and one
+    /// generator step count as one step.
+    case wgangp
+
+    public var config: TrainingConfig {
+        switch self {
+        case .mlp: return TrainingConfig()
+        case .dcgan:
+            var c = TrainingConfig()
+            c.model = .dcgan
+            return c
+        case .wgangp:
+            var c = TrainingConfig(loss: .wganGP)
+            c.discriminatorSteps = 5
+            return c
+        }
+    }
+}
+
 /// Times training steps the way the PyTorch peer benchmark does: random real data of the
 /// model's shape, warm-up steps, then several timed windows; the median window's rate counts.
 public enum TrainingBenchmark {
@@ -10,30 +32,30 @@ public enum TrainingBenchmark {
         public let windows: [Double]
     }
 
-    public static func run(model: GANModelKind, batchSize: Int = 64, warmup: Int = 20, windows: Int = 5,
+    public static func run(model benchmark: BenchmarkModel, batchSize: Int = 64, warmup: Int = 20, windows: Int = 5,
                            windowSeconds: Double = 2) -> Result {
-        var config = TrainingConfig()
-        config.model = model
+        var config = benchmark.config
+        let model = config.model
         config.batchSize = batchSize
         let trainer = GANTrainer(config: config)
         var rng = RandomGenerator(seed: 123)
         let real = rng.normal(model.takesFlatImages ? [batchSize, model.imageShape.reduce(1, *)] : [batchSize] + model.imageShape)
             .clamp(min: -1, max: 1)
-        for _ in 0..<warmup { trainer.step(real: real) }
+        for _ in 0..<warmup { trainer.step { real } }
         var rates: [Double] = []
         for _ in 0..<windows {
             var n = 0
             let t0 = DispatchTime.now().uptimeNanoseconds
             var elapsed = 0.0
             repeat {
-                trainer.step(real: real)
+                trainer.step { real }
                 n += 1
                 elapsed = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             } while elapsed < windowSeconds
             rates.append(Double(n) / elapsed)
         }
         let median = rates.sorted()[rates.count / 2]
-        return Result(model: model.rawValue, msPerStep: 1000 / median, windows: rates.map { 1000 / $0 })
+        return Result(model: benchmark.rawValue, msPerStep: 1000 / median, windows: rates.map { 1000 / $0 })
     }
 }
 

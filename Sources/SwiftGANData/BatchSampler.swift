@@ -5,7 +5,7 @@ import SwiftGANEngine
 ///
 /// Its state (generator, epoch order and position) is a value, so a resumed run sees exactly
 /// the batches an uninterrupted one would.
-public struct BatchSampler {
+public struct BatchSampler: Codable, Equatable {
     public let batchSize: Int
     public let datasetCount: Int
     public private(set) var generator: RandomGenerator

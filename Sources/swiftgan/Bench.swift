@@ -6,8 +6,8 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time training steps (one D step + one G step, random data) as the PyTorch peer benchmark does.")
 
-    @Option(help: "The model.")
-    var model: GANModelKind = .mlp
+    @Option(help: "mlp, dcgan, or wgangp (the MLP GAN as WGAN-GP, 5 critic steps per generator step).")
+    var model: BenchmarkModel = .mlp
     @Option(help: "Batch size.")
     var batch: Int = 64
     @Option(help: "Timed windows; the median counts.")
@@ -21,8 +21,11 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if sample {
+            guard let kind = GANModelKind(rawValue: model.rawValue) else {
+                throw ValidationError("--sample times a generator: use --model mlp or dcgan")
+            }
             for size in [1, 256] {
-                let r = SamplingBenchmark.run(model: model, batch: size)
+                let r = SamplingBenchmark.run(model: kind, batch: size)
                 if json {
                     print("{\"model\": \"\(r.model)\", \"batch\": \(size), \"ms_per_batch\": \(String(format: "%.4f", r.msPerBatch)), \"images_per_s\": \(String(format: "%.1f", r.imagesPerSecond))}")
                 } else {

@@ -15,6 +15,8 @@ Writes, next to this script:
   small.npy                  a float32 array written by numpy.save
   dcgan_step.safetensors     the 28x28 DCGAN from formula-made weights: train-mode outputs, losses,
                              eval-mode outputs after one step; sizes of the 32x32 and 64x64 DCGANs
+  stabilizers.safetensors    spectral norm on Linear and Conv2d (forward, power iteration, gradient,
+                             eval mode); WGAN-GP and R1 penalties of a small critic and their gradients
   torch_dcgan_generator_step1.safetensors / torch_dcgan_discriminator_step1.safetensors
                              its state dicts after one D and one G step (int64 num_batches_tracked)
 
@@ -331,6 +333,51 @@ def make_dcgan_step(dirname):
               os.path.join(dirname, "torch_dcgan_discriminator_step1.safetensors"))
 
 
+def make_stabilizers(path):
+    """Spectral norm (forward, power iteration, gradient) and the WGAN-GP / R1 penalties of a
+    small critic through its weights."""
+    torch.set_default_dtype(torch.float32)
+    g = torch.Generator().manual_seed(11)
+    out = {}
+    for name, layer, x in (("sn_linear", nn.Linear(5, 4), torch.randn(3, 5, generator=g)),
+                           ("sn_conv", nn.Conv2d(3, 4, 3, padding=1), torch.randn(2, 3, 5, 5, generator=g))):
+        with torch.no_grad():
+            layer.weight.copy_(torch.randn(layer.weight.shape, generator=g))
+            layer.bias.copy_(torch.randn(layer.bias.shape, generator=g))
+        sn = torch.nn.utils.spectral_norm(layer)
+        with torch.no_grad():
+            sn.weight_u.copy_(F.normalize(torch.randn(sn.weight_u.shape, generator=g), dim=0))
+            sn.weight_v.copy_(F.normalize(torch.randn(sn.weight_v.shape, generator=g), dim=0))
+        out[f"{name}.weight_orig"], out[f"{name}.bias"] = sn.weight_orig.detach().clone(), sn.bias.detach().clone()
+        out[f"{name}.u0"], out[f"{name}.v0"] = sn.weight_u.clone(), sn.weight_v.clone()
+        out[f"{name}.x"] = x
+        y = sn(x)
+        w = torch.randn(y.shape, generator=g)
+        gw, = torch.autograd.grad((y * w).sum(), sn.weight_orig)
+        out[f"{name}.y"], out[f"{name}.w"], out[f"{name}.grad_weight_orig"] = y.detach(), w, gw
+        out[f"{name}.u1"], out[f"{name}.v1"] = sn.weight_u.clone(), sn.weight_v.clone()
+        sn.eval()
+        out[f"{name}.y_eval"] = sn(x).detach()
+    critic = nn.Sequential(nn.Linear(6, 8), nn.LeakyReLU(0.2), nn.Linear(8, 1))
+    real, fake = torch.randn(5, 6, generator=g), torch.randn(5, 6, generator=g)
+    eps = torch.rand(5, 1, generator=g)
+    xhat = (eps * real + (1 - eps) * fake).requires_grad_(True)
+    gx, = torch.autograd.grad(critic(xhat).sum(), xhat, create_graph=True)
+    gp = ((gx.norm(2, dim=1) - 1) ** 2).mean()
+    xr = real.clone().requires_grad_(True)
+    gr, = torch.autograd.grad(critic(xr).sum(), xr, create_graph=True)
+    r1 = 10 / 2 * gr.pow(2).sum(1).mean()
+    for k, v in critic.state_dict().items():
+        out[f"critic.{k}"] = v
+    out["critic.real"], out["critic.fake"], out["critic.eps"] = real, fake, eps
+    out["critic.gp"], out["critic.r1"] = gp.detach(), r1.detach()
+    for label, value in (("gp", gp), ("r1", r1)):
+        grads = torch.autograd.grad(value, list(critic.parameters()), allow_unused=True)
+        for (k, p), gw in zip(critic.named_parameters(), grads):
+            out[f"critic.{label}_grad.{k}"] = gw if gw is not None else torch.zeros_like(p)
+    save_file({k: v.contiguous() for k, v in out.items()}, path)
+
+
 def make_optimizers(path):
     """Three steps of each optimizer from the same start and gradients."""
     torch.set_default_dtype(torch.float32)
@@ -386,4 +433,5 @@ if __name__ == "__main__":
         make_mlp_step(HERE)
         make_optimizers(os.path.join(HERE, "optimizers.safetensors"))
         make_dcgan_step(HERE)
+        make_stabilizers(os.path.join(HERE, "stabilizers.safetensors"))
         print("fixtures written to", HERE)

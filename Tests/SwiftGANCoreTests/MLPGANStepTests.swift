@@ -95,7 +95,8 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "missing \(file)")
         }
         let lines = try String(contentsOfFile: out + "/log.jsonl", encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == 4 && lines[0].contains("\"loss_d\""))
+        let lossLines = lines.filter { $0.contains("\"loss_d\"") }
+        #expect(lossLines.count == 4 && lossLines[0].contains("\"grad_norm_g\"") && lossLines[0].contains("\"diversity\""))
         let saved = try JSONDecoder().decode(TrainingConfig.self, from: AtomicFile.read(out + "/config.json"))
         #expect(saved == config)
         let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)

@@ -41,13 +41,16 @@ public enum DCGANLayout: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    func discriminatorLayers(_ rng: inout RandomGenerator) -> [any UnaryLayer] {
+    /// With `minibatchStdDev`, that layer (one more channel) goes before the last convolution.
+    func discriminatorLayers(_ rng: inout RandomGenerator, minibatchStdDev: Bool = false) -> [any UnaryLayer] {
+        let extra: [any UnaryLayer] = minibatchStdDev ? [MinibatchStdDev()] : []
+        let plus = minibatchStdDev ? 1 : 0
         switch self {
         case .mnist28:
             return [Conv2d(1, 64, kernelSize: 4, stride: 2, padding: 1, generator: &rng), LeakyReLU(negativeSlope: 0.2),
                     Conv2d(64, 128, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng), BatchNorm2d(128),
-                    LeakyReLU(negativeSlope: 0.2),
-                    Conv2d(128, 1, kernelSize: 7, generator: &rng), Flatten()]
+                    LeakyReLU(negativeSlope: 0.2)] + extra
+                + [Conv2d(128 + plus, 1, kernelSize: 7, generator: &rng), Flatten()]
         case .rgb32, .rgb64:
             let widths = self == .rgb32 ? [64, 128, 256] : [64, 128, 256, 512]
             var layers: [any UnaryLayer] = [Conv2d(3, 64, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng),
@@ -56,7 +59,7 @@ public enum DCGANLayout: String, CaseIterable, Codable, Sendable {
                 layers += [Conv2d(a, b, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng), BatchNorm2d(b),
                            LeakyReLU(negativeSlope: 0.2)]
             }
-            return layers + [Conv2d(widths.last!, 1, kernelSize: 4, bias: false, generator: &rng), Flatten()]
+            return layers + extra + [Conv2d(widths.last! + plus, 1, kernelSize: 4, bias: false, generator: &rng), Flatten()]
         }
     }
 }
@@ -84,9 +87,9 @@ public final class DCGANDiscriminator: Module, UnaryLayer {
     public let layout: DCGANLayout
     public let net: Sequential
 
-    public init(_ layout: DCGANLayout = .mnist28, generator rng: inout RandomGenerator) {
+    public init(_ layout: DCGANLayout = .mnist28, minibatchStdDev: Bool = false, generator rng: inout RandomGenerator) {
         self.layout = layout
-        net = Sequential(layout.discriminatorLayers(&rng))
+        net = Sequential(layout.discriminatorLayers(&rng, minibatchStdDev: minibatchStdDev))
         super.init()
         DCGANInit.apply(to: self, generator: &rng)
     }

@@ -23,10 +23,11 @@ public final class MLPGenerator: Module, UnaryLayer {
 public final class MLPDiscriminator: Module, UnaryLayer {
     public let net: Sequential
 
-    public init(generator: inout RandomGenerator) {
-        net = Sequential(Linear(784, 512, generator: &generator), LeakyReLU(negativeSlope: 0.2),
-                         Linear(512, 256, generator: &generator), LeakyReLU(negativeSlope: 0.2),
-                         Linear(256, 1, generator: &generator))
+    /// `extraLayers` (minibatch layers that add `extraFeatures`) go before the last layer.
+    public init(extraLayers: [any UnaryLayer] = [], extraFeatures: Int = 0, generator: inout RandomGenerator) {
+        net = Sequential([Linear(784, 512, generator: &generator), LeakyReLU(negativeSlope: 0.2),
+                          Linear(512, 256, generator: &generator), LeakyReLU(negativeSlope: 0.2)]
+                         + extraLayers + [Linear(256 + extraFeatures, 1, generator: &generator)])
         super.init()
     }
 

@@ -1,6 +1,20 @@
 import SwiftGANEngine
 import SwiftGANNN
 
+/// Options that change the discriminator's architecture.
+public struct DiscriminatorOptions: Codable, Equatable, Sendable {
+    /// Add a minibatch standard deviation layer before the last layer (Karras et al.).
+    public var minibatchStdDev = false
+    /// Add minibatch discrimination with this many kernels before the last layer (Salimans et
+    /// al.; flat-feature discriminators only); 0 for none.
+    public var minibatchDiscriminationKernels = 0
+
+    public init(minibatchStdDev: Bool = false, minibatchDiscriminationKernels: Int = 0) {
+        self.minibatchStdDev = minibatchStdDev
+        self.minibatchDiscriminationKernels = minibatchDiscriminationKernels
+    }
+}
+
 /// The models `swiftgan` can train and sample by name.
 public enum GANModelKind: String, CaseIterable, Codable, Sendable {
     /// The classic minimal GAN (MLPs) for 28×28 gray images.
@@ -11,10 +25,12 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
     case dcgan32
     /// The DCGAN for 3×64×64 images.
     case dcgan64
+    /// Small MLPs for the 2-D mode-collapse benchmarks (ring8, grid25).
+    case toy
 
     var dcganLayout: DCGANLayout? {
         switch self {
-        case .mlp: nil
+        case .mlp, .toy: nil
         case .dcgan: .mnist28
         case .dcgan32: .rgb32
         case .dcgan64: .rgb64
@@ -22,18 +38,29 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
     }
 
     /// The size of the latent vector z.
-    public var latentDimension: Int { self == .mlp ? MLPGenerator.latentDimension : DCGANLayout.latentDimension }
+    public var latentDimension: Int {
+        switch self {
+        case .mlp: MLPGenerator.latentDimension
+        case .toy: ToyGenerator.latentDimension
+        default: DCGANLayout.latentDimension
+        }
+    }
 
-    /// The shape of one generated image: [channels, height, width].
-    public var imageShape: [Int] { dcganLayout?.imageShape ?? [1, 28, 28] }
+    /// The shape of one sample: [channels, height, width] for images, [2] for points.
+    public var imageShape: [Int] {
+        self == .toy ? [2] : dcganLayout?.imageShape ?? [1, 28, 28]
+    }
+
+    /// Whether the model makes images (rather than 2-D points).
+    public var makesImages: Bool { self != .toy }
 
     /// The shape of the generator's output for `batch` samples (what `sample --npy` writes).
     public func outputShape(batch: Int) -> [Int] {
         takesFlatImages ? [batch, imageShape.reduce(1, *)] : [batch] + imageShape
     }
 
-    /// Whether the networks work on images flattened to vectors.
-    public var takesFlatImages: Bool { self == .mlp }
+    /// Whether the networks work on flat vectors.
+    public var takesFlatImages: Bool { self == .mlp || self == .toy }
 
     /// A latent batch: [batch, latentDimension] drawn from N(0, 1).
     public func sampleLatents(_ batch: Int, generator: inout RandomGenerator) -> Tensor {
@@ -42,11 +69,25 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
 
     public func makeGenerator(generator: inout RandomGenerator) -> any UnaryLayer {
         if let layout = dcganLayout { return DCGANGenerator(layout, generator: &generator) }
-        return MLPGenerator(generator: &generator)
+        return self == .toy ? ToyGenerator(generator: &generator) : MLPGenerator(generator: &generator)
     }
 
-    public func makeDiscriminator(generator: inout RandomGenerator) -> any UnaryLayer {
-        if let layout = dcganLayout { return DCGANDiscriminator(layout, generator: &generator) }
-        return MLPDiscriminator(generator: &generator)
+    public func makeDiscriminator(options: DiscriminatorOptions = DiscriminatorOptions(),
+                                  generator: inout RandomGenerator) -> any UnaryLayer {
+        if let layout = dcganLayout {
+            precondition(options.minibatchDiscriminationKernels == 0, "minibatch discrimination needs a flat-feature discriminator")
+            return DCGANDiscriminator(layout, minibatchStdDev: options.minibatchStdDev, generator: &generator)
+        }
+        let features = self == .toy ? 128 : 256
+        var extra: [any UnaryLayer] = []
+        var extraFeatures = 0
+        if options.minibatchStdDev { extra.append(MinibatchStdDev()); extraFeatures += 1 }
+        if options.minibatchDiscriminationKernels > 0 {
+            extra.append(MinibatchDiscrimination(features + extraFeatures, kernels: options.minibatchDiscriminationKernels,
+                                                 generator: &generator))
+            extraFeatures += options.minibatchDiscriminationKernels
+        }
+        return self == .toy ? ToyDiscriminator(extraLayers: extra, extraFeatures: extraFeatures, generator: &generator)
+            : MLPDiscriminator(extraLayers: extra, extraFeatures: extraFeatures, generator: &generator)
     }
 }

@@ -4,19 +4,22 @@ import Foundation
 /// redraws in place; in a log it prints a line every `every` steps.
 public struct ProgressLine {
     public let total: Int
+    /// The step the run started from (resumed runs start later).
+    public let first: Int
     private let start = Date()
     private let interactive = isatty(STDOUT_FILENO) != 0
     private let every: Int
 
-    public init(total: Int) {
+    public init(total: Int, start first: Int = 0) {
         self.total = total
-        every = max(1, total / 20)
+        self.first = first
+        every = max(1, (total - first) / 20)
     }
 
     public func update(step: Int, fields: [(String, Float)]) {
         guard interactive || step % every == 0 || step == total else { return }
         let elapsed = Date().timeIntervalSince(start)
-        let rate = Double(step) / max(elapsed, 1e-9)
+        let rate = Double(step - first) / max(elapsed, 1e-9)
         let eta = rate > 0 ? Double(total - step) / rate : 0
         let values = fields.map { "\($0.0) \(String(format: "%.4f", $0.1))" }.joined(separator: "  ")
         let line = String(format: "step %d/%d  %.1f steps/s  ETA %@  ", step, total, rate, Self.duration(eta)) + values

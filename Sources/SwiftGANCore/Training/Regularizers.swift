@@ -17,7 +17,11 @@ public enum Regularizers {
                                        generator: inout RandomGenerator) -> Tensor {
         var epsShape = [Int](repeating: 1, count: real.rank)
         epsShape[0] = real.shape[0]
-        let eps = generator.uniform(epsShape)
+        return gradientPenalty(discriminator, real: real, fake: fake, epsilon: generator.uniform(epsShape))
+    }
+
+    /// The penalty with given interpolation weights ε ([n, 1, …]).
+    public static func gradientPenalty(_ discriminator: any UnaryLayer, real: Tensor, fake: Tensor, epsilon eps: Tensor) -> Tensor {
         let interpolates = withNoGrad { eps * real + (1 - eps) * fake }
         return (inputGradientSquaredNorms(discriminator, at: interpolates).sqrt() - 1).pow(2).mean()
     }

@@ -7,9 +7,11 @@ import SwiftGANEngine
 /// let conv = Conv2d(1, 64, kernelSize: 4, stride: 2, padding: 1)
 /// let y = conv(x)   // [n, 1, 28, 28] → [n, 64, 14, 14]
 /// ```
-public final class Conv2d: Module, UnaryLayer {
+public final class Conv2d: Module, UnaryLayer, SpectrallyNormalizable {
     public let weight: Tensor
     public let bias: Tensor?
+    /// Spectral normalization, when applied (`applySpectralNorm`).
+    public var spectralNorm: SpectralNormState?
     public let stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)
 
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
@@ -45,8 +47,16 @@ public final class Conv2d: Module, UnaryLayer {
         }
     }
 
+    override public func ownParameters() -> [(String, Tensor)] {
+        spectralNorm == nil ? super.ownParameters() : spectralParameters(bias: bias)
+    }
+
+    override public func ownBuffers() -> [(String, Tensor)] {
+        spectralNorm.map { [("weight_u", $0.u), ("weight_v", $0.v)] } ?? []
+    }
+
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        Tensor.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
+        Tensor.conv2d(x, weight: effectiveWeight(), bias: bias, stride: stride, padding: padding, dilation: dilation)
     }
 }
 

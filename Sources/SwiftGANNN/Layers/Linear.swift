@@ -7,9 +7,11 @@ import SwiftGANEngine
 /// let layer = Linear(784, 512)
 /// let y = layer(x)   // x: [batch, 784] → y: [batch, 512]
 /// ```
-public final class Linear: Module, UnaryLayer {
+public final class Linear: Module, UnaryLayer, SpectrallyNormalizable {
     public let weight: Tensor
     public let bias: Tensor?
+    /// Spectral normalization, when applied (`applySpectralNorm`).
+    public var spectralNorm: SpectralNormState?
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, generator: inout RandomGenerator) {
         weight = Tensor.zeros([outFeatures, inFeatures], requiresGrad: true)
@@ -27,5 +29,13 @@ public final class Linear: Module, UnaryLayer {
         self.init(inFeatures, outFeatures, bias: bias, generator: &RandomGenerator.shared)
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { Tensor.linear(x, weight: weight, bias: bias) }
+    override public func ownParameters() -> [(String, Tensor)] {
+        spectralNorm == nil ? super.ownParameters() : spectralParameters(bias: bias)
+    }
+
+    override public func ownBuffers() -> [(String, Tensor)] {
+        spectralNorm.map { [("weight_u", $0.u), ("weight_v", $0.v)] } ?? []
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { Tensor.linear(x, weight: effectiveWeight(), bias: bias) }
 }
