@@ -127,18 +127,25 @@ import Testing
     }
 
     @Test func alarmsRaiseWithEvidenceAndOnlyWhenDue() {
-        var alarms = TrainingAlarms(realDiversity: 10)
+        var alarms = TrainingAlarms(realDiversity: 10, warmupSteps: 0)
         func stats(_ d: Float, _ g: Float, normG: Float = 1) -> StepStatistics {
             StepStatistics(lossD: d, lossG: g, realScore: 0.5, fakeScore: 0.5, gradientNormD: 1, gradientNormG: normG)
         }
         #expect(alarms.check(step: 1, stats: stats(1, 1), diversity: 9, bceLoss: true).isEmpty, "a healthy step")
-        let collapse = alarms.check(step: 2, stats: stats(1, 1), diversity: 3, bceLoss: true)
+        #expect(alarms.check(step: 2, stats: stats(1, 1), diversity: 6, bceLoss: true).isEmpty, "lower, not collapsed")
+        let collapse = alarms.check(step: 3, stats: stats(1, 1), diversity: 2, bceLoss: true)
         #expect(collapse.map(\.kind) == [.modeCollapse])
-        #expect(collapse.first?.evidence.contains("below 0.5 × the real data's 10") == true)
-        #expect(alarms.check(step: 3, stats: stats(1, 1), diversity: 3, bceLoss: true).isEmpty, "no repeat within the cooldown")
-        let wins = alarms.check(step: 4, stats: stats(0.01, 8, normG: 0.001), diversity: 9, bceLoss: true)
+        #expect(collapse.first?.evidence.contains("below 0.25 × the real data's 10") == true)
+        #expect(alarms.check(step: 4, stats: stats(1, 1), diversity: 2, bceLoss: true).isEmpty, "no repeat within the cooldown")
+        var early = TrainingAlarms(realDiversity: 10, warmupSteps: 100)
+        #expect(early.check(step: 50, stats: stats(1, 1), diversity: 0.1, bceLoss: true).isEmpty, "no alarm while warming up")
+        var falling = TrainingAlarms(warmupSteps: 0)
+        _ = falling.check(step: 1, stats: stats(1, 1), diversity: 9, bceLoss: true)
+        let fell = falling.check(step: 2, stats: stats(1, 1), diversity: 3, bceLoss: true)
+        #expect(fell.first?.evidence == "fixed-z panel diversity fell to 3 from a running level of 9")
+        let wins = alarms.check(step: 5, stats: stats(0.01, 8, normG: 0.001), diversity: 9, bceLoss: true)
         #expect(wins.map(\.kind) == [.discriminatorWins])
-        for step in 5...10 { _ = alarms.check(step: step, stats: stats(1, 1), diversity: 9, bceLoss: true) }
+        for step in 6...10 { _ = alarms.check(step: step, stats: stats(1, 1), diversity: 9, bceLoss: true) }
         #expect(alarms.check(step: 11, stats: stats(500, 900), diversity: 9, bceLoss: true).map(\.kind) == [.divergence])
         #expect(alarms.check(step: 12, stats: stats(.nan, 1), diversity: 9, bceLoss: true).map(\.kind) == [.nonFinite])
     }

@@ -11,8 +11,13 @@ public struct TrainingAlarms: Codable, Sendable {
         public var description: String { "warning: \(kind.rawValue) at step \(step): \(evidence)" }
     }
 
-    /// Diversity below this share of the real data's, or of its own running level, is collapse.
-    public var collapseRatio: Float = 0.5
+    /// Diversity below this share of the real data's is collapse...
+    public var collapseRatioToReal: Float = 0.25
+    /// ...and so is a fall below this share of its own running level.
+    public var collapseRatioToLevel: Float = 0.5
+    /// No collapse or D-wins alarms before this step: at initialization every generator's
+    /// output is nearly constant and every discriminator wins.
+    public var warmupSteps = 1000
     /// D's loss below this (BCE-type losses) with G's gradient norm below `vanishingRatio` of its
     /// early level means D has won.
     public var discriminatorLossFloor: Float = 0.05
@@ -30,7 +35,10 @@ public struct TrainingAlarms: Codable, Sendable {
     public private(set) var raised: [Alarm] = []
     public var cooldown = 1000
 
-    public init(realDiversity: Float? = nil) { self.realDiversity = realDiversity }
+    public init(realDiversity: Float? = nil, warmupSteps: Int = 1000) {
+        self.realDiversity = realDiversity
+        self.warmupSteps = warmupSteps
+    }
 
     /// Checks one logged step and returns the alarms it raises.
     public mutating func check(step: Int, stats: StepStatistics, diversity: Float?, bceLoss: Bool) -> [Alarm] {
@@ -45,17 +53,18 @@ public struct TrainingAlarms: Codable, Sendable {
             raise(.nonFinite, "D loss \(stats.lossD), G loss \(stats.lossG), gradient norms D \(stats.gradientNormD ?? 0), G \(stats.gradientNormG ?? 0)")
             return alarms
         }
+        let warmedUp = step >= warmupSteps
         if let diversity {
-            if let real = realDiversity, diversity < collapseRatio * real {
-                raise(.modeCollapse, "fixed-z panel diversity \(format(diversity)) is below \(format(collapseRatio)) × the real data's \(format(real))")
-            } else if let level = diversityLevel, diversity < collapseRatio * level {
+            if warmedUp, let real = realDiversity, diversity < collapseRatioToReal * real {
+                raise(.modeCollapse, "fixed-z panel diversity \(format(diversity)) is below \(format(collapseRatioToReal)) × the real data's \(format(real))")
+            } else if warmedUp, let level = diversityLevel, diversity < collapseRatioToLevel * level {
                 raise(.modeCollapse, "fixed-z panel diversity fell to \(format(diversity)) from a running level of \(format(level))")
             }
             diversityLevel = diversityLevel.map { 0.9 * $0 + 0.1 * diversity } ?? diversity
         }
         if let normG = stats.gradientNormG {
             if earlyGradientNormG == nil { earlyGradientNormG = normG }
-            if bceLoss, stats.lossD < discriminatorLossFloor, let early = earlyGradientNormG, normG < vanishingRatio * early {
+            if warmedUp, bceLoss, stats.lossD < discriminatorLossFloor, let early = earlyGradientNormG, normG < vanishingRatio * early {
                 raise(.discriminatorWins, "D loss \(format(stats.lossD)) and G's gradient norm \(format(normG)) vanished from \(format(early))")
             }
             if let median = Self.median(recentNorms), recentNorms.count >= 5, normG > divergenceFactor * median {
