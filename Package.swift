@@ -17,6 +17,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLAPACKE", providers: [.apt(["liblapacke-dev"])]),
         .target(name: "SwiftGANKernels"),
         .target(name: "SwiftGANDNNL", dependencies: ["CDNNL"], linkerSettings: [.linkedLibrary("dnnl")]),
         .target(name: "SwiftGANEngine", dependencies: ["SwiftGANDNNL", "SwiftGANKernels"], swiftSettings: v5),
@@ -26,8 +27,13 @@ let package = Package(
         .target(name: "SwiftGANCore",
                 dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages"],
                 swiftSettings: v5),
+        .target(name: "SwiftGANEvaluation",
+                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANCore", "CLAPACKE"],
+                resources: [.copy("Evaluators")],
+                swiftSettings: v5),
         .target(name: "SwiftGAN",
-                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore"],
+                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore",
+                               "SwiftGANEvaluation"],
                 swiftSettings: v5),
         .executableTarget(name: "swiftgan",
                           dependencies: ["SwiftGAN", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -38,6 +44,7 @@ let package = Package(
         .testTarget(name: "SwiftGANNNTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
         .testTarget(name: "SwiftGANDataTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
         .testTarget(name: "SwiftGANCoreTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
+        .testTarget(name: "SwiftGANEvaluationTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
         .testTarget(name: "swiftganCLITests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
     ]
 )

@@ -2,5 +2,6 @@
 @_exported import SwiftGANCore
 @_exported import SwiftGANData
 @_exported import SwiftGANEngine
+@_exported import SwiftGANEvaluation
 @_exported import SwiftGANImages
 @_exported import SwiftGANNN

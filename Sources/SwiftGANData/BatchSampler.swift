@@ -34,12 +34,7 @@ public struct BatchSampler: Codable, Equatable {
     /// The next batch of images, flattened to [batch, pixels] when `flatten` is set.
     public mutating func nextBatch(from dataset: ImageDataset, flatten: Bool = false) -> Tensor {
         let indices = nextIndices()
-        let size = dataset.pixelsPerImage
-        let batch = Tensor.zeros([indices.count] + dataset.imageShape)
-        let src = dataset.images.storage.pointer, dst = batch.storage.pointer
-        for (row, index) in indices.enumerated() {
-            (dst + row * size).update(from: src + index * size, count: size)
-        }
-        return flatten ? batch.reshaped([indices.count, size]) : batch
+        let batch = dataset.images.rows(indices)
+        return flatten ? batch.reshaped([indices.count, dataset.pixelsPerImage]) : batch
     }
 }

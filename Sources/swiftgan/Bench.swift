@@ -16,10 +16,23 @@ struct Bench: ParsableCommand {
     var seconds: Double = 2
     @Flag(help: "Time sampling (generator inference at batch 1 and 256) instead of training.")
     var sample = false
+    @Option(help: "Time FID instead, on random features of this shape: N,D (e.g. 50000,2048).")
+    var fid: String?
     @Flag(help: "Print JSON lines.")
     var json = false
 
     func run() throws {
+        if let fid {
+            let parts = fid.split(separator: ",").compactMap { Int($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 1 }) else { throw ValidationError("--fid takes N,D, e.g. 10000,128") }
+            let seconds = try reportingErrors { try FIDBenchmark.run(samples: parts[0], dimension: parts[1]) }
+            if json {
+                print("{\"metric\": \"fid\", \"n\": \(parts[0]), \"d\": \(parts[1]), \"seconds\": \(String(format: "%.3f", seconds))}")
+            } else {
+                print(String(format: "FID of two %d × %d feature sets: %.3f s", parts[0], parts[1], seconds))
+            }
+            return
+        }
         if sample {
             guard let kind = GANModelKind(rawValue: model.rawValue) else {
                 throw ValidationError("--sample times a generator: use --model mlp or dcgan")

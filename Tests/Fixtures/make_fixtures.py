@@ -17,6 +17,8 @@ Writes, next to this script:
                              eval-mode outputs after one step; sizes of the 32x32 and 64x64 DCGANs
   stabilizers.safetensors    spectral norm on Linear and Conv2d (forward, power iteration, gradient,
                              eval mode); WGAN-GP and R1 penalties of a small critic and their gradients
+  metrics.safetensors        feature matrices with their FID (pytorch-fid), KID (torch-fidelity) and
+                             precision/recall/density/coverage (prdc), n > d and n < d
   torch_dcgan_generator_step1.safetensors / torch_dcgan_discriminator_step1.safetensors
                              its state dicts after one D and one G step (int64 num_batches_tracked)
 
@@ -378,6 +380,33 @@ def make_stabilizers(path):
     save_file({k: v.contiguous() for k, v in out.items()}, path)
 
 
+def make_metrics(path):
+    """FID (pytorch-fid), KID (torch-fidelity, one subset of all samples) and precision, recall,
+    density, coverage (prdc) on random feature matrices, n > d and n < d."""
+    from pytorch_fid.fid_score import calculate_frechet_distance
+    from prdc import compute_prdc
+    from torch_fidelity.metric_kid import kid_features_to_metric
+    rs = np.random.RandomState(21)
+    out = {}
+    for name, n, m, d in (("a", 300, 250, 16), ("b", 120, 120, 64), ("c", 40, 40, 100)):
+        real = rs.randn(n, d).astype(np.float32)
+        fake = (rs.randn(m, d) * 1.3 + 0.2).astype(np.float32)
+        fake[:, 0] += 1.0
+        out[f"{name}.real"], out[f"{name}.fake"] = torch.from_numpy(real), torch.from_numpy(fake)
+        mu1, mu2 = real.astype(np.float64).mean(0), fake.astype(np.float64).mean(0)
+        s1, s2 = np.cov(real.astype(np.float64), rowvar=False), np.cov(fake.astype(np.float64), rowvar=False)
+        out[f"{name}.fid"] = torch.tensor(calculate_frechet_distance(mu1, s1, mu2, s2), dtype=torch.float64)
+        k = min(n, m)
+        kid = kid_features_to_metric(torch.from_numpy(real[:k]), torch.from_numpy(fake[:k]), kid_subsets=1,
+                                     kid_subset_size=k, verbose=False, rng_seed=0, kid_degree=3, kid_kernel_poly_gamma=None,
+                                     kid_kernel_poly_coef0=1)
+        out[f"{name}.kid_all"] = torch.tensor(kid["kernel_inception_distance_mean"], dtype=torch.float64)
+        prdc = compute_prdc(real, fake, nearest_k=3)
+        for key in ("precision", "recall", "density", "coverage"):
+            out[f"{name}.{key}"] = torch.tensor(float(prdc[key]), dtype=torch.float64)
+    save_file({k: v.contiguous() for k, v in out.items()}, path)
+
+
 def make_optimizers(path):
     """Three steps of each optimizer from the same start and gradients."""
     torch.set_default_dtype(torch.float32)
@@ -434,4 +463,5 @@ if __name__ == "__main__":
         make_optimizers(os.path.join(HERE, "optimizers.safetensors"))
         make_dcgan_step(HERE)
         make_stabilizers(os.path.join(HERE, "stabilizers.safetensors"))
+        make_metrics(os.path.join(HERE, "metrics.safetensors"))
         print("fixtures written to", HERE)

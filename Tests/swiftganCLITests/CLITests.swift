@@ -108,6 +108,48 @@ import Testing
         #expect(badZ.status != 0 && badZ.error.contains("\(dir)/z.npy: latents have shape [2, 10]"))
     }
 
+    @Test func metricsPrintsTheDocumentedJSONKeys() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let f = try Fixtures.load("metrics.safetensors")
+        try NPY.write(f["a.real"]!, to: dir + "/r.npy")
+        try NPY.write(f["a.fake"]!, to: dir + "/f.npy")
+        let result = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/f.npy", "--json"])
+        #expect(result.status == 0, "metrics failed: \(result.error)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        for key in ["fid", "kid_mean", "kid_std", "precision", "recall", "density", "coverage", "n_real", "n_fake"] {
+            #expect(json?[key] != nil, "missing \(key)")
+        }
+        let fid = json?["fid"] as? Double ?? 0
+        #expect(abs(fid - Double(f["a.fid"]!.item)) < 1e-4 * Double(f["a.fid"]!.item))
+        #expect(result.error.contains("warning: FID from fewer than 5,000 samples"))
+        let exact = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/r.npy", "--metrics", "kid",
+                                  "--kid-subsets", "1", "--kid-subset-size", "300", "--json"])
+        let kid = try JSONSerialization.jsonObject(with: Data(exact.output.utf8)) as? [String: Any]
+        #expect(kid?["fid"] == nil && kid?["kid_std"] as? Double == 0)
+        let bad = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/missing.npy"])
+        #expect(bad.status != 0 && bad.error.contains("\(dir)/missing.npy: no such file"))
+    }
+
+    @Test func evalComparesAGeneratorAndTheRealFloor() throws {
+        let floor = try swiftgan(["eval", "--dataset", "mnist", "--data-dir", Fixtures.mnistDirectory, "--real-vs-real",
+                                  "--n", "2000", "--json"])
+        #expect(floor.status == 0, "eval failed: \(floor.error)")
+        let real = try JSONSerialization.jsonObject(with: Data(floor.output.utf8)) as? [String: Any]
+        var rng = RandomGenerator(seed: 0)
+        let dir = try Fixtures.temporaryDirectory()
+        try MLPGenerator(generator: &rng).save(to: dir + "/g.safetensors")
+        let untrained = try swiftgan(["eval", "--model", "mlp", "--weights", dir + "/g.safetensors", "--dataset", "mnist",
+                                      "--data-dir", Fixtures.mnistDirectory, "--n", "2000", "--json"])
+        #expect(untrained.status == 0, "eval failed: \(untrained.error)")
+        let fake = try JSONSerialization.jsonObject(with: Data(untrained.output.utf8)) as? [String: Any]
+        let (a, b) = (real?["fid"] as? Double ?? .infinity, fake?["fid"] as? Double ?? 0)
+        #expect(a < b / 10, "an untrained generator must score far worse than real data: \(a) vs \(b)")
+        // Train and test features differ a little (the evaluator learned on the train split), an
+        // untrained generator's completely.
+        let (c2stReal, c2stFake) = (real?["c2st_accuracy"] as? Double ?? 1, fake?["c2st_accuracy"] as? Double ?? 0)
+        #expect(c2stFake > 0.95 && c2stReal < c2stFake, "C2ST accuracy real \(c2stReal), untrained \(c2stFake)")
+    }
+
     @Test func benchSamplingPrintsTwoJSONLines() throws {
         let bench = try swiftgan(["bench", "--model", "mlp", "--sample", "--json"])
         #expect(bench.status == 0)

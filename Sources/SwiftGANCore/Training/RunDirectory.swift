@@ -72,7 +72,9 @@ public final class JSONLinesLog {
             }
             try AtomicFile.write(Data((kept.map { $0 + "\n" }.joined()).utf8), to: path)
         } else {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw ConfigError("\(path): cannot create the log")
+            }
         }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw ConfigError("\(path): cannot open the log for writing") }
         handle.seekToEndOfFile()

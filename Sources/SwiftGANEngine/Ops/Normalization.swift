@@ -10,7 +10,6 @@ extension Tensor {
                                  training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
         precondition(x.rank >= 2, "batch_norm needs [n, c, ...], got \(x.shape)")
         let channels = x.shape[1]
-        let axes = [0] + Array(2..<x.rank)
         var statShape = [Int](repeating: 1, count: x.rank)
         statShape[1] = channels
         if training {

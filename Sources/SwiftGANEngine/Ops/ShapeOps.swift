@@ -126,3 +126,21 @@ extension Tensor {
         return Tensor.record(out, op: "masked_scatter", inputs: [self]) { g, _, _ in [g.masked(by: mask)] }
     }
 }
+
+extension Tensor {
+    /// The rows (entries along the first dimension) at `indices`, in that order, like
+    /// `x[indices]` in PyTorch; differentiable (the gradient scatters back).
+    public func rows(_ indices: [Int]) -> Tensor {
+        let n = shape[0]
+        let rowSize = n == 0 ? 0 : count / n
+        precondition(indices.allSatisfy { $0 >= 0 && $0 < n }, "row index out of 0..<\(n)")
+        if isTracked && GradMode.isEnabled {
+            return reshaped([n, rowSize]).embeddingLookup(indices).reshaped([indices.count] + shape.dropFirst())
+        }
+        let out = Tensor(uninitializedShape: [indices.count] + shape.dropFirst())
+        for (r, i) in indices.enumerated() {
+            (out.storage.pointer + r * rowSize).update(from: storage.pointer + i * rowSize, count: rowSize)
+        }
+        return out
+    }
+}

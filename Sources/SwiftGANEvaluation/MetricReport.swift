@@ -1,0 +1,92 @@
+import Foundation
+import SwiftGANData
+import SwiftGANEngine
+
+/// The metrics a comparison of real and generated features can report, by name.
+public enum MetricKind: String, CaseIterable, Sendable {
+    case fid, kid
+    /// Precision and recall.
+    case pr
+    /// Density and coverage.
+    case dc
+}
+
+/// The figures of one evaluation, with the JSON keys `swiftgan metrics` and `swiftgan eval`
+/// print (absent metrics are left out).
+public struct MetricReport: Codable, Sendable {
+    public var nReal: Int
+    public var nFake: Int
+    public var fid: Double?
+    public var kidMean: Double?
+    public var kidStd: Double?
+    public var precision: Double?
+    public var recall: Double?
+    public var density: Double?
+    public var coverage: Double?
+    public var inceptionScoreMean: Double?
+    public var inceptionScoreStd: Double?
+    public var modesCovered: Int?
+    public var klFromUniform: Double?
+    public var twoSampleAccuracy: Double?
+    public var warnings: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case nReal = "n_real", nFake = "n_fake", fid, kidMean = "kid_mean", kidStd = "kid_std", precision, recall
+        case density, coverage, inceptionScoreMean = "is_mean", inceptionScoreStd = "is_std"
+        case modesCovered = "modes_covered", klFromUniform = "kl_from_uniform", twoSampleAccuracy = "c2st_accuracy", warnings
+    }
+
+    /// Compares two feature matrices [n, d].
+    public static func compare(real: Tensor, fake: Tensor, metrics: Set<MetricKind> = Set(MetricKind.allCases),
+                               kidSubsets: Int = 100, kidSubsetSize: Int? = nil, nearestK: Int = 3) throws -> MetricReport {
+        guard real.rank == 2, fake.rank == 2, real.shape[1] == fake.shape[1] else {
+            throw MetricError("feature matrices must be [n, d] with the same d, got \(real.shape) and \(fake.shape)")
+        }
+        var report = MetricReport(nReal: real.shape[0], nFake: fake.shape[0])
+        if metrics.contains(.fid) {
+            report.fid = try FrechetDistance.compute(real: real, fake: fake)
+            if min(real.shape[0], fake.shape[0]) < 5000 {
+                report.warnings.append("FID from fewer than 5,000 samples (\(min(real.shape[0], fake.shape[0]))) is biased upwards; compare only at equal n")
+            }
+        }
+        if metrics.contains(.kid) {
+            let size = kidSubsetSize ?? min(1000, real.shape[0], fake.shape[0])
+            let kid = try KernelInceptionDistance.compute(real: real, fake: fake, subsets: kidSubsets, subsetSize: size)
+            report.kidMean = kid.mean
+            report.kidStd = kid.standardDeviation
+        }
+        if metrics.contains(.pr) || metrics.contains(.dc) {
+            let prdc = try PrecisionRecall.compute(real: real, fake: fake, nearestK: nearestK)
+            if metrics.contains(.pr) { report.precision = prdc.precision; report.recall = prdc.recall }
+            if metrics.contains(.dc) { report.density = prdc.density; report.coverage = prdc.coverage }
+        }
+        return report
+    }
+
+    /// Everything the shipped evaluator gives for generated images against a dataset's test
+    /// split: the feature metrics, the Inception-style score, mode counting and the classifier
+    /// two-sample test.
+    public static func evaluate(images: Tensor, against dataset: ImageDataset.Known, directory: String? = nil,
+                                kidSubsets: Int = 100) throws -> MetricReport {
+        let evaluator = try EvaluatorNetwork.pretrained(for: dataset)
+        let test = try ImageDataset.load(dataset, split: .test, directory: directory)
+        let (realFeatures, _) = evaluator.extract(test.images)
+        let (fakeFeatures, probabilities) = evaluator.extract(images)
+        var report = try compare(real: realFeatures, fake: fakeFeatures, kidSubsets: kidSubsets)
+        let score = ClassStatistics.inceptionScore(probabilities: probabilities)
+        report.inceptionScoreMean = score.mean
+        report.inceptionScoreStd = score.standardDeviation
+        let modes = ClassStatistics.modes(probabilities: probabilities)
+        report.modesCovered = modes.modesCovered
+        report.klFromUniform = modes.klFromUniform
+        report.twoSampleAccuracy = try TwoSampleTest.accuracy(real: realFeatures, fake: fakeFeatures)
+        return report
+    }
+
+    /// One JSON object on one line, keys sorted.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import SwiftGAN
+
+extension ImageDataset.Known: ExpressibleByArgument {}
+
+struct Metrics: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two feature matrices: FID, KID, precision/recall, density/coverage.")
+
+    @Option(help: "Real features, a float32 .npy of shape [n, d].")
+    var real: String
+    @Option(help: "Generated features, a float32 .npy of shape [m, d].")
+    var fake: String
+    @Option(help: "Comma-separated metrics among fid, kid, pr, dc.")
+    var metrics: String = "fid,kid,pr,dc"
+    @Option(help: "KID: number of random subsets.")
+    var kidSubsets: Int = 100
+    @Option(help: "KID: subset size (default min(1000, n, m)); one subset of all samples is the exact MMD².")
+    var kidSubsetSize: Int?
+    @Option(help: "k of the nearest-neighbour balls for precision, recall, density and coverage.")
+    var k: Int = 3
+    @Flag(help: "Print one JSON line.")
+    var json = false
+
+    func run() throws {
+        let report = try reportingErrors { () throws -> MetricReport in
+            let kinds = try Set(metrics.split(separator: ",").map { name -> MetricKind in
+                guard let kind = MetricKind(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationErrorLine(message: "unknown metric '\(name)' (choose from fid, kid, pr, dc)")
+                }
+                return kind
+            })
+            return try MetricReport.compare(real: NPY.read(real), fake: NPY.read(fake), metrics: kinds,
+                                            kidSubsets: kidSubsets, kidSubsetSize: kidSubsetSize, nearestK: k)
+        }
+        printReport(report, json: json)
+    }
+}
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a generator (or the real data against itself) with the shipped evaluator network.")
+
+    @Option(help: "The model the weights belong to.")
+    var model: GANModelKind = .mlp
+    @Option(help: "Generator weights (safetensors).")
+    var weights: String?
+    @Option(help: "mnist or fashion-mnist.")
+    var dataset: ImageDataset.Known = .mnist
+    @Option(help: "Directory with the IDX files (default: the dataset's usual place).")
+    var dataDir: String?
+    @Option(help: "Number of generated samples.")
+    var n: Int = 5000
+    @Option(help: "Seed for the latents.")
+    var seed: UInt64 = 0
+    @Flag(help: "Compare the training split with the test split: the floor a generator can reach.")
+    var realVsReal = false
+    @Flag(help: "Print one JSON line.")
+    var json = false
+
+    func validate() throws {
+        if realVsReal == (weights != nil) { throw ValidationError("give --weights G.safetensors, or --real-vs-real") }
+        if n < 10 { throw ValidationError("--n must be at least 10") }
+    }
+
+    func run() throws {
+        let report = try reportingErrors { () throws -> MetricReport in
+            let images: Tensor
+            if realVsReal {
+                images = try ImageDataset.load(dataset, split: .train, directory: dataDir).prefix(n).images
+            } else {
+                var rng = RandomGenerator(seed: 0)
+                let generator = model.makeGenerator(generator: &rng)
+                try generator.load(from: weights!)
+                guard model.imageShape == [1, 28, 28] else {
+                    throw ValidationErrorLine(message: "the shipped evaluators take 1×28×28 images; \(model.rawValue) makes \(model.imageShape)")
+                }
+                generator.eval()
+                var zRNG = RandomGenerator(seed: seed)
+                images = withNoGrad { generator(model.sampleLatents(n, generator: &zRNG)) }
+            }
+            return try MetricReport.evaluate(images: images, against: dataset, directory: dataDir)
+        }
+        printReport(report, json: json)
+    }
+}
+
+struct Evaluator: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The evaluator networks.", subcommands: [EvaluatorTrain.self])
+}
+
+struct EvaluatorTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train an evaluator network from a fixed seed.")
+
+    @Option(help: "mnist or fashion-mnist.")
+    var dataset: ImageDataset.Known = .mnist
+    @Option(help: "Directory with the IDX files (default: the dataset's usual place).")
+    var dataDir: String?
+    @Option(help: "Training epochs.")
+    var epochs: Int = 5
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 0
+    @Option(help: "Where to write the weights (safetensors).")
+    var out: String?
+
+    func run() throws {
+        let path = out ?? "\(dataset.rawValue)-evaluator.safetensors"
+        try reportingErrors {
+            let (network, accuracy) = try EvaluatorNetwork.train(dataset, directory: dataDir, epochs: epochs, seed: seed) { epoch, acc in
+                print(String(format: "epoch %d/%d: test accuracy %.2f%%", epoch, epochs, 100 * acc))
+            }
+            try network.save(to: path, metadata: ["test_accuracy": String(format: "%.4f", accuracy), "epochs": "\(epochs)",
+                                                  "seed": "\(seed)", "dataset": dataset.rawValue])
+            print(String(format: "wrote %@ (test accuracy %.2f%%)", path, 100 * accuracy))
+        }
+    }
+}
+
+func printReport(_ report: MetricReport, json: Bool) {
+    for warning in report.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+    if json { print(report.json()); return }
+    func line(_ name: String, _ value: Double?) { if let value { print(String(format: "%-22@ %.6g", name, value)) } }
+    print("samples: \(report.nReal) real, \(report.nFake) generated")
+    line("FID", report.fid); line("KID (mean)", report.kidMean); line("KID (std)", report.kidStd)
+    line("precision", report.precision); line("recall", report.recall); line("density", report.density)
+    line("coverage", report.coverage); line("Inception-style score", report.inceptionScoreMean)
+    line("IS (std)", report.inceptionScoreStd); line("KL(classes ‖ uniform)", report.klFromUniform)
+    if let modes = report.modesCovered { print("modes covered          \(modes) of 10") }
+    line("C2ST accuracy", report.twoSampleAccuracy)
+}

@@ -1,0 +1,91 @@
+import Foundation
+import SwiftGAN
+import SwiftGANTestSupport
+import Testing
+
+/// Each metric against its reference implementation on the same feature matrices
+/// (`Tests/Fixtures/metrics.safetensors`): FID against pytorch-fid's
+/// `calculate_frechet_distance`, KID against torch-fidelity's `kid_features_to_metric` with one
+/// subset of all samples, precision/recall/density/coverage against `prdc`.
+@Suite struct MetricTests {
+    static let f = try! Fixtures.load("metrics.safetensors")
+
+    /// (n, m, d) = (300, 250, 16), (120, 120, 64) and (40, 40, 100): n < d included.
+    @Test(arguments: ["a", "b", "c"])
+    func metricsMatchTheReferenceImplementations(_ name: String) throws {
+        let (real, fake) = (Self.f["\(name).real"]!, Self.f["\(name).fake"]!)
+        func close(_ ours: Double, _ key: String, _ tolerance: Double = 1e-4) {
+            let reference = Double(Self.f["\(name).\(key)"]!.item)
+            #expect(abs(ours - reference) <= tolerance * max(abs(reference), 1e-12), "\(name) \(key): \(ours) vs \(reference)")
+        }
+        close(try FrechetDistance.compute(real: real, fake: fake), "fid")
+        let k = min(real.shape[0], fake.shape[0])
+        let kid = try KernelInceptionDistance.compute(real: real.slice(axis: 0, 0..<k), fake: fake.slice(axis: 0, 0..<k),
+                                                      subsets: 1, subsetSize: k)
+        close(kid.mean, "kid_all")
+        let prdc = try PrecisionRecall.compute(real: real, fake: fake, nearestK: 3)
+        close(prdc.precision, "precision")
+        close(prdc.recall, "recall")
+        close(prdc.density, "density")
+        close(prdc.coverage, "coverage")
+    }
+
+    @Test func fidOfASetWithItselfIsZeroAndGrowsWithAShift() throws {
+        var rng = RandomGenerator(seed: 3)
+        let x = rng.normal([500, 8])
+        #expect(abs(try FrechetDistance.compute(real: x, fake: x)) < 1e-4)
+        // Same covariance, mean shifted by 2 in one coordinate: FID = 4.
+        let shifted = x + Tensor([2, 0, 0, 0, 0, 0, 0, 0])
+        #expect(abs(try FrechetDistance.compute(real: x, fake: shifted) - 4) < 1e-3)
+    }
+
+    @Test func classStatisticsCountModes() {
+        let uniform = Tensor.full([20, 10], 0.1)
+        #expect(abs(ClassStatistics.inceptionScore(probabilities: uniform, splits: 2).mean - 1) < 1e-9)
+        var confident = [Float](repeating: 0, count: 100 * 10)
+        for i in 0..<100 { confident[i * 10 + i % 10] = 1 }
+        let p = Tensor(confident, shape: [100, 10])
+        #expect(abs(ClassStatistics.inceptionScore(probabilities: p, splits: 1).mean - 10) < 1e-6)
+        let modes = ClassStatistics.modes(probabilities: p)
+        #expect(modes.modesCovered == 10 && abs(modes.klFromUniform) < 1e-12)
+        var oneClass = [Float](repeating: 0, count: 100 * 10)
+        for i in 0..<100 { oneClass[i * 10 + 3] = 1 }
+        let collapsed = ClassStatistics.modes(probabilities: Tensor(oneClass, shape: [100, 10]))
+        #expect(collapsed.modesCovered == 1 && abs(collapsed.klFromUniform - log(10)) < 1e-9)
+    }
+
+    @Test func twoSampleTestTellsApartOnlyWhatDiffers() throws {
+        var rng = RandomGenerator(seed: 5)
+        let a = rng.normal([400, 6]), b = rng.normal([400, 6])
+        #expect(try TwoSampleTest.accuracy(real: a, fake: b) < 0.6)
+        #expect(try TwoSampleTest.accuracy(real: a, fake: b + 1.5) > 0.85)
+    }
+
+    @Test func shippedEvaluatorsReachTheirDocumentedAccuracy() throws {
+        let mnist = try EvaluatorNetwork.pretrained(for: .mnist)
+        let mnistTest = try ImageDataset.load(.mnist, split: .test, directory: Fixtures.mnistDirectory)
+        #expect(mnist.accuracy(on: mnistTest) >= 0.99)
+        let fashion = try EvaluatorNetwork.pretrained(for: .fashionMNIST)
+        let fashionTest = try ImageDataset.load(.fashionMNIST, split: .test)
+        #expect(fashion.accuracy(on: fashionTest) >= 0.91)
+    }
+
+    @Test func fidSeparatesTrainFromTestAndFromOneClass() throws {
+        let evaluator = try EvaluatorNetwork.pretrained(for: .mnist)
+        let train = try ImageDataset.load(.mnist, split: .train, directory: Fixtures.mnistDirectory).prefix(5000)
+        let test = try ImageDataset.load(.mnist, split: .test, directory: Fixtures.mnistDirectory).prefix(5000)
+        let testFeatures = evaluator.extract(test.images).features
+        let floor = try FrechetDistance.compute(real: testFeatures, fake: evaluator.extract(train.images).features)
+        let ones = (0..<train.count).filter { train.labels[$0] == 1 }
+        let oneClass = train.images.rows(ones)
+        let collapsed = try FrechetDistance.compute(real: testFeatures, fake: evaluator.extract(oneClass).features)
+        #expect(floor < 0.05 * collapsed, "train vs test \(floor), one class \(collapsed)")
+    }
+}
+
+@Suite struct MetricSpeedTests {
+    /// The issue asks for under a second; the bound leaves room for a loaded CI machine.
+    @Test func fidOfTenThousandBy128IsFast() throws {
+        #expect(try FIDBenchmark.run(samples: 10_000, dimension: 128) < 2)
+    }
+}
