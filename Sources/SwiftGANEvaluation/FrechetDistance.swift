@@ -35,8 +35,10 @@ public enum FrechetDistance {
         let sigmaB = Tensor(b.covariance.map(Float.init), shape: [d, d])
         let m = withNoGrad { aMatrix.matmul(sigmaB.matmul(aMatrix), transposeSelf: true) }
         var symmetric = [Double](repeating: 0, count: d * d)
-        let mp = m.storage.pointer
-        for i in 0..<d { for j in 0..<d { symmetric[i * d + j] = 0.5 * (Double(mp[i * d + j]) + Double(mp[j * d + i])) } }
+        withExtendedLifetime(m) {
+            let mp = m.storage.pointer
+            for i in 0..<d { for j in 0..<d { symmetric[i * d + j] = 0.5 * (Double(mp[i * d + j]) + Double(mp[j * d + i])) } }
+        }
         var eigen = [Double](repeating: 0, count: d)
         let info2 = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "U")), Int32(d), &symmetric, Int32(d), &eigen)
         guard info2 == 0 else { throw MetricError("eigen-decomposition failed (LAPACK info \(info2))") }

@@ -36,15 +36,18 @@ public enum KernelInceptionDistance {
     static func mmd2(_ x: Tensor, _ y: Tensor) -> Double {
         let m = x.shape[0], d = Double(x.shape[1])
         func kernelSums(_ a: Tensor, _ b: Tensor, dropDiagonal: Bool) -> Double {
-            let gram = withNoGrad { a.matmul(b, transposeOther: true) }.storage.buffer
-            var sum = 0.0
-            for i in 0..<a.shape[0] {
-                for j in 0..<b.shape[0] where !(dropDiagonal && i == j) {
-                    let k = Double(gram[i * b.shape[0] + j]) / d + 1
-                    sum += k * k * k
+            let product = withNoGrad { a.matmul(b, transposeOther: true) }
+            return withExtendedLifetime(product) {
+                let gram = product.storage.buffer
+                var sum = 0.0
+                for i in 0..<a.shape[0] {
+                    for j in 0..<b.shape[0] where !(dropDiagonal && i == j) {
+                        let k = Double(gram[i * b.shape[0] + j]) / d + 1
+                        sum += k * k * k
+                    }
                 }
+                return sum
             }
-            return sum
         }
         let kxx = kernelSums(x, x, dropDiagonal: true), kyy = kernelSums(y, y, dropDiagonal: true)
         let kxy = kernelSums(x, y, dropDiagonal: false)

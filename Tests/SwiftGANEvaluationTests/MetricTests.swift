@@ -89,3 +89,22 @@ import Testing
         #expect(try FIDBenchmark.run(samples: 10_000, dimension: 128) < 2)
     }
 }
+
+@Suite struct MetricMemoryTests {
+    /// With the buffer pool full, freed buffers go back to malloc at once: a metric that read a
+    /// temporary's buffer after ARC released it would read reused memory and vary from call to call.
+    @Test func metricsAreStableWhenTheBufferPoolIsFull() throws {
+        do {
+            // 640 MB of distinct sizes fills the 512 MB pool when released.
+            let filler = (0..<20).map { Tensor.zeros([8_000_000 + $0]) }
+            _ = filler.count
+        }
+        var rng = RandomGenerator(seed: 12)
+        let a = rng.normal([3000, 64]), b = rng.normal([3000, 64], mean: 0.2)
+        let first = try MetricReport.compare(real: a, fake: b, metrics: [.fid, .kid], kidSubsets: 3, kidSubsetSize: 500)
+        for _ in 0..<3 {
+            let again = try MetricReport.compare(real: a, fake: b, metrics: [.fid, .kid], kidSubsets: 3, kidSubsetSize: 500)
+            #expect(again.fid == first.fid && again.kidMean == first.kidMean)
+        }
+    }
+}
