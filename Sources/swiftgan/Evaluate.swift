@@ -4,6 +4,14 @@ import SwiftGAN
 
 extension ImageDataset.Known: ExpressibleByArgument {}
 
+/// The dataset options shared by the commands that read MNIST or Fashion-MNIST.
+struct ImageDatasetOptions: ParsableArguments {
+    @Option(help: "mnist or fashion-mnist.")
+    var dataset: ImageDataset.Known = .mnist
+    @Option(help: "Directory with the IDX files (default: the dataset's usual place).")
+    var dataDir: String?
+}
+
 struct Metrics: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two feature matrices: FID, KID, precision/recall, density/coverage.")
@@ -46,10 +54,7 @@ struct Eval: ParsableCommand {
     var model: GANModelKind = .mlp
     @Option(help: "Generator weights (safetensors).")
     var weights: String?
-    @Option(help: "mnist or fashion-mnist.")
-    var dataset: ImageDataset.Known = .mnist
-    @Option(help: "Directory with the IDX files (default: the dataset's usual place).")
-    var dataDir: String?
+    @OptionGroup var data: ImageDatasetOptions
     @Option(help: "Number of generated samples.")
     var n: Int = 5000
     @Option(help: "Seed for the latents.")
@@ -68,7 +73,7 @@ struct Eval: ParsableCommand {
         let report = try reportingErrors { () throws -> MetricReport in
             let images: Tensor
             if realVsReal {
-                images = try ImageDataset.load(dataset, split: .train, directory: dataDir).prefix(n).images
+                images = try ImageDataset.load(data.dataset, split: .train, directory: data.dataDir).prefix(n).images
             } else {
                 var rng = RandomGenerator(seed: 0)
                 let generator = model.makeGenerator(generator: &rng)
@@ -80,7 +85,7 @@ struct Eval: ParsableCommand {
                 var zRNG = RandomGenerator(seed: seed)
                 images = withNoGrad { generator(model.sampleLatents(n, generator: &zRNG)) }
             }
-            return try MetricReport.evaluate(images: images, against: dataset, directory: dataDir)
+            return try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir)
         }
         printReport(report, json: json)
     }
@@ -93,10 +98,7 @@ struct Evaluator: ParsableCommand {
 struct EvaluatorTrain: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "train", abstract: "Train an evaluator network from a fixed seed.")
 
-    @Option(help: "mnist or fashion-mnist.")
-    var dataset: ImageDataset.Known = .mnist
-    @Option(help: "Directory with the IDX files (default: the dataset's usual place).")
-    var dataDir: String?
+    @OptionGroup var data: ImageDatasetOptions
     @Option(help: "Training epochs.")
     var epochs: Int = 5
     @Option(help: "Random seed.")
@@ -105,9 +107,10 @@ struct EvaluatorTrain: ParsableCommand {
     var out: String?
 
     func run() throws {
+        let dataset = data.dataset
         let path = out ?? "\(dataset.rawValue)-evaluator.safetensors"
         try reportingErrors {
-            let (network, accuracy) = try EvaluatorNetwork.train(dataset, directory: dataDir, epochs: epochs, seed: seed) { epoch, acc in
+            let (network, accuracy) = try EvaluatorNetwork.train(dataset, directory: data.dataDir, epochs: epochs, seed: seed) { epoch, acc in
                 print(String(format: "epoch %d/%d: test accuracy %.2f%%", epoch, epochs, 100 * acc))
             }
             try network.save(to: path, metadata: ["test_accuracy": String(format: "%.4f", accuracy), "epochs": "\(epochs)",
