@@ -142,8 +142,8 @@ public final class TrainingRun {
                        alarms: alarms.raised, toyEvaluation: toyEvaluation)
     }
 
-    /// A sample grid of the fixed panel (images), or a scatter plot of 1,000 generated points
-    /// over real ones with the toy metrics (2-D).
+    /// A sample grid of the fixed panel (images), or a scatter plot of 1,000 generated (red) and
+    /// 1,000 real (black) points with the toy metrics (2-D).
     private func writeSamples(fixedZ: Tensor, reference: Tensor, step: Int) throws -> (String, ToyDistribution.Evaluation?) {
         guard case .toy(let toy) = data.source else {
             let images = trainer.sample(fixedZ).reshaped([config.sampleCount] + config.model.imageShape)
@@ -156,8 +156,9 @@ public final class TrainingRun {
             let v = t.scalars
             return (0..<min(n, t.shape[0])).map { (v[2 * $0], v[2 * $0 + 1]) }
         }
-        let png = ScatterPlot.png([.init(points: points(real, 1000), color: (150, 150, 150)),
-                                   .init(points: points(generated, 1000), color: (214, 39, 40))], extent: toy == .ring8 ? 3 : 6)
+        // Generated points first, the real ones on top in black, so both stay visible.
+        let png = ScatterPlot.png([.init(points: points(generated, 1000), color: (214, 39, 40)),
+                                   .init(points: points(real, 1000), color: (20, 20, 20))], extent: toy == .ring8 ? 3 : 6)
         let name = String(format: "samples/step_%06d.png", step)
         try AtomicFile.write(png, to: directory.file(name))
         try AtomicFile.write(png, to: directory.file("samples/latest.png"))
