@@ -49,8 +49,6 @@ int sg_dnnl_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, flo
     return (int)dnnl_sgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-int64_t sg_dnnl_cached_primitives(void) { return entry_count; }
-
 static void md4(dnnl_memory_desc_t *md, int64_t a, int64_t b, int64_t c, int64_t d, dnnl_format_tag_t tag) {
     dnnl_dims_t dims = {a, b, c, d};
     dnnl_memory_desc_init_by_tag(md, 4, dims, dnnl_f32, tag);

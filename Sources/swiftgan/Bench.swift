@@ -52,8 +52,8 @@ struct Bench: ParsableCommand {
             let windowsText = result.windows.map { String(format: "%.3f", $0) }.joined(separator: ", ")
             print("{\"model\": \"\(result.model)\", \"batch\": \(batch), \"ms_per_step\": \(String(format: "%.3f", result.msPerStep)), \"windows_ms\": [\(windowsText)]}")
         } else {
-            print(String(format: "%@: %.3f ms per training step (batch %d, median of %d windows)",
-                         result.model, result.msPerStep, batch, windows))
+            print(String(format: "%@: %.3f ms per training step (batch %d, median of %d windows; oneDNN %@)",
+                         result.model, result.msPerStep, batch, windows, Backend.oneDNNVersion))
         }
     }
 }

@@ -96,8 +96,6 @@ public final class JSONLinesLog {
         handle.write(("{" + fields.joined(separator: ", ") + "}\n").data(using: .utf8)!)
     }
 
-    public func append(_ numbers: [String: Double]) { append(numbers.mapValues { .number($0) }) }
-
     /// The (step, D loss, G loss) of every loss record in a log file.
     public static func lossHistory(_ path: String) -> [(step: Int, d: Float, g: Float)] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }

@@ -30,9 +30,6 @@ int sg_dnnl_conv_backward_data(const sg_conv_geometry *g, const float *diff_dst,
 int sg_dnnl_conv_backward_weights(const sg_conv_geometry *g, const float *src, const float *diff_dst,
                                   float *diff_weights, float *diff_bias);
 
-/// How many primitives the cache holds (for tests and diagnostics).
-int64_t sg_dnnl_cached_primitives(void);
-
 #ifdef __cplusplus
 }
 #endif
