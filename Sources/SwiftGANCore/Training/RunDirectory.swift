@@ -88,8 +88,7 @@ public final class JSONLinesLog {
             case .number(let v):
                 text = v.isFinite ? (v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)) : "null"
             case .text(let s):
-                let data = try! JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
-                text = String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+                text = JSONText.quoted(s)
             }
             return "\"\(key)\": \(text)"
         }

@@ -45,7 +45,7 @@ public enum Safetensors {
         var header = "{"
         var entries: [String] = []
         if !metadata.isEmpty {
-            let items = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            let items = metadata.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\(JSONText.quoted($0.value))" }
             entries.append("\"__metadata__\":{\(items.joined(separator: ","))}")
         }
         var offset = 0
@@ -59,7 +59,7 @@ public enum Safetensors {
             let dtype = dtypes[name] ?? .f32
             precondition(dtype == .f32 || dtype == .i64, "writing \(dtype) is not supported")
             let bytes = t.count * dtype.size
-            entries.append("\(jsonString(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            entries.append("\(JSONText.quoted(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
             offset += bytes
         }
         header += entries.joined(separator: ",") + "}"
@@ -141,10 +141,5 @@ public enum Safetensors {
             case .u8: Float(raw[i])
             }
         }
-    }
-
-    private static func jsonString(_ s: String) -> String {
-        let data = try! JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 }
