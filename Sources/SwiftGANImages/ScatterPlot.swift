@@ -1,4 +1,5 @@
 import Foundation
+import SwiftGANEngine
 
 /// A scatter plot of 2-D point sets as a PNG: each set in its own colour on a white square,
 /// with faint axes through the origin.
@@ -9,6 +10,13 @@ public enum ScatterPlot {
         public init(points: [(Float, Float)], color: (UInt8, UInt8, UInt8)) {
             self.points = points
             self.color = color
+        }
+
+        /// The first `limit` rows of an [n, 2] tensor.
+        public init(points t: Tensor, limit: Int = .max, color: (UInt8, UInt8, UInt8)) {
+            precondition(t.rank == 2 && t.shape[1] == 2, "scatter points must be [n, 2], got \(t.shape)")
+            let v = t.scalars
+            self.init(points: (0..<min(limit, t.shape[0])).map { (v[2 * $0], v[2 * $0 + 1]) }, color: color)
         }
     }
 

@@ -53,10 +53,8 @@ struct Sample: ParsableCommand {
                 if model.makesImages {
                     picture = ImageGrid.png(images.reshaped([count] + model.imageShape))
                 } else {
-                    let v = images.scalars
-                    let extent = max(1, v.map(abs).max() ?? 1) * 1.1
-                    picture = ScatterPlot.png([.init(points: (0..<count).map { (v[2 * $0], v[2 * $0 + 1]) }, color: (214, 39, 40))],
-                                              extent: extent)
+                    let extent = max(1, images.scalars.map(abs).max() ?? 1) * 1.1
+                    picture = ScatterPlot.png([.init(points: images, color: (214, 39, 40))], extent: extent)
                 }
                 try AtomicFile.write(picture, to: png)
                 print("wrote \(png) (\(count) samples)")

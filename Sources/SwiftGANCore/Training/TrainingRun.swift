@@ -152,13 +152,9 @@ public final class TrainingRun {
         var rng = RandomGenerator(seed: config.seed &+ 0x70E)
         let generated = trainer.sample(config.model.sampleLatents(2500, generator: &rng))
         let real = toy.sample(1000, generator: &rng)
-        func points(_ t: Tensor, _ n: Int) -> [(Float, Float)] {
-            let v = t.scalars
-            return (0..<min(n, t.shape[0])).map { (v[2 * $0], v[2 * $0 + 1]) }
-        }
         // Generated points first, the real ones on top in black, so both stay visible.
-        let png = ScatterPlot.png([.init(points: points(generated, 1000), color: (214, 39, 40)),
-                                   .init(points: points(real, 1000), color: (20, 20, 20))], extent: toy == .ring8 ? 3 : 6)
+        let png = ScatterPlot.png([.init(points: generated, limit: 1000, color: (214, 39, 40)),
+                                   .init(points: real, color: (20, 20, 20))], extent: toy == .ring8 ? 3 : 6)
         let name = String(format: "samples/step_%06d.png", step)
         try AtomicFile.write(png, to: directory.file(name))
         try AtomicFile.write(png, to: directory.file("samples/latest.png"))
