@@ -82,6 +82,13 @@ public final class Tensor {
     /// The number of dimensions.
     public var rank: Int { shape.count }
 
+    /// Calls `body` with the values in row-major order, keeping the tensor alive meanwhile.
+    /// Prefer this to `storage.pointer` on a temporary: ARC may free a tensor right after its
+    /// last use, and a pointer taken from it would then read reused memory.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(UnsafeBufferPointer(storage.buffer)) }
+    }
+
     /// The values as a flat array in row-major order.
     public var scalars: [Float] { Array(storage.buffer) }
 

@@ -28,10 +28,7 @@ public struct FeatureStatistics {
             var centred = [Float](repeating: 0, count: rows * d)
             for i in 0..<rows { for j in 0..<d { centred[i * d + j] = Float(Double(x[(start + i) * d + j]) - mean[j]) } }
             let block = Tensor(centred, shape: [rows, d])
-            let product = withNoGrad { block.matmul(block, transposeSelf: true) }
-            // Keep the tensor alive while its buffer is read (ARC may end it at its last use).
-            withExtendedLifetime(product) {
-                let p = product.storage.pointer
+            withNoGrad { block.matmul(block, transposeSelf: true) }.withUnsafeBufferPointer { p in
                 for k in 0..<(d * d) { covariance[k] += Double(p[k]) }
             }
             start += rows

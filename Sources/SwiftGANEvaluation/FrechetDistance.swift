@@ -35,8 +35,7 @@ public enum FrechetDistance {
         let sigmaB = Tensor(b.covariance.map(Float.init), shape: [d, d])
         let m = withNoGrad { aMatrix.matmul(sigmaB.matmul(aMatrix), transposeSelf: true) }
         var symmetric = [Double](repeating: 0, count: d * d)
-        withExtendedLifetime(m) {
-            let mp = m.storage.pointer
+        m.withUnsafeBufferPointer { mp in
             for i in 0..<d { for j in 0..<d { symmetric[i * d + j] = 0.5 * (Double(mp[i * d + j]) + Double(mp[j * d + i])) } }
         }
         var eigen = [Double](repeating: 0, count: d)

@@ -36,9 +36,7 @@ public enum KernelInceptionDistance {
     static func mmd2(_ x: Tensor, _ y: Tensor) -> Double {
         let m = x.shape[0], d = Double(x.shape[1])
         func kernelSums(_ a: Tensor, _ b: Tensor, dropDiagonal: Bool) -> Double {
-            let product = withNoGrad { a.matmul(b, transposeOther: true) }
-            return withExtendedLifetime(product) {
-                let gram = product.storage.buffer
+            return withNoGrad { a.matmul(b, transposeOther: true) }.withUnsafeBufferPointer { gram in
                 var sum = 0.0
                 for i in 0..<a.shape[0] {
                     for j in 0..<b.shape[0] where !(dropDiagonal && i == j) {
