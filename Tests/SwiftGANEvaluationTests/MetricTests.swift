@@ -95,12 +95,25 @@ import Testing
     /// temporary's buffer after ARC released it would read reused memory and vary from call to call.
     @Test func metricsAreStableWhenTheBufferPoolIsFull() throws {
         do {
-            // 640 MB of distinct sizes fills the 512 MB pool when released.
-            let filler = (0..<20).map { Tensor.zeros([8_000_000 + $0]) }
+            // 33 buffers of 16 MiB: the first 32 fill the 512 MiB pool to the byte when released.
+            let filler = (0..<33).map { _ in Tensor.zeros([4 << 20]) }
             _ = filler.count
         }
         var rng = RandomGenerator(seed: 12)
         let a = rng.normal([3000, 64]), b = rng.normal([3000, 64], mean: 0.2)
+        // Corruption from reading freed memory repeats itself, so also check against a naive
+        // double-precision covariance.
+        let stats = FeatureStatistics(a)
+        let x = a.scalars.map(Double.init)
+        var worst = 0.0
+        for i in 0..<64 {
+            for j in 0..<64 {
+                var c = 0.0
+                for r in 0..<3000 { c += (x[r * 64 + i] - stats.mean[i]) * (x[r * 64 + j] - stats.mean[j]) }
+                worst = max(worst, abs(c / 2999 - stats.covariance[i * 64 + j]))
+            }
+        }
+        #expect(worst < 1e-4, "covariance differs from the naive one by \(worst)")
         let first = try MetricReport.compare(real: a, fake: b, metrics: [.fid, .kid], kidSubsets: 3, kidSubsetSize: 500)
         for _ in 0..<3 {
             let again = try MetricReport.compare(real: a, fake: b, metrics: [.fid, .kid], kidSubsets: 3, kidSubsetSize: 500)
