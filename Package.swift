@@ -4,6 +4,8 @@ import PackageDescription
 // Layers, bottom to top: system libraries and C kernels; the engine (tensors, autograd);
 // the neural-network layer; data and images; the GAN layer; the umbrella module; the CLI.
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+let libraryModules: [Target.Dependency] = ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore",
+                                           "SwiftGANEvaluation"]
 
 let package = Package(
     name: "SwiftGAN",
@@ -35,16 +37,19 @@ let package = Package(
                 dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore",
                                "SwiftGANEvaluation"],
                 swiftSettings: v5),
+        // Every library module is listed, not just the umbrella: SwiftPM rebuilds a target when a
+        // module it depends on directly changes, and the umbrella's own interface never changes
+        // (it only re-exports), so a change in SwiftGANCore alone left the CLI stale.
         .executableTarget(name: "swiftgan",
-                          dependencies: ["SwiftGAN", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["SwiftGAN"] + libraryModules + [.product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: v5),
-        .target(name: "SwiftGANTestSupport", dependencies: ["SwiftGAN"], path: "Tests/SwiftGANTestSupport",
+        .target(name: "SwiftGANTestSupport", dependencies: ["SwiftGAN"] + libraryModules, path: "Tests/SwiftGANTestSupport",
                 swiftSettings: v5),
-        .testTarget(name: "SwiftGANEngineTests", dependencies: ["SwiftGANTestSupport", "SwiftGANKernels"], swiftSettings: v5),
-        .testTarget(name: "SwiftGANNNTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
-        .testTarget(name: "SwiftGANDataTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
-        .testTarget(name: "SwiftGANCoreTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
-        .testTarget(name: "SwiftGANEvaluationTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
-        .testTarget(name: "swiftganCLITests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
+        .testTarget(name: "SwiftGANEngineTests", dependencies: ["SwiftGANTestSupport", "SwiftGANKernels"] + libraryModules, swiftSettings: v5),
+        .testTarget(name: "SwiftGANNNTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
+        .testTarget(name: "SwiftGANDataTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
+        .testTarget(name: "SwiftGANCoreTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
+        .testTarget(name: "SwiftGANEvaluationTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
+        .testTarget(name: "swiftganCLITests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
     ]
 )

@@ -1,25 +1,22 @@
 import Foundation
 import SwiftGANEngine
 
-/// The training setups the PyTorch peer benchmark times.
-public enum BenchmarkModel: String, CaseIterable, Sendable {
-    case mlp, dcgan
-    /// The MLP GAN as WGAN-GP: 5 critic steps (with the double-backward penalty) and one
-    /// generator step count as one step.
-    case wgangp
+/// The training setups `swiftgan bench` times: every model `train` knows by its name, and
+/// `wgangp`, the MLP GAN as WGAN-GP (5 critic steps with the double-backward penalty and one
+/// generator step count as one step), as the PyTorch peer benchmark names it.
+public enum BenchmarkSetup {
+    public static var names: [String] { ModelRegistry.names + ["wgangp"] }
 
-    public var config: TrainingConfig {
-        switch self {
-        case .mlp: return TrainingConfig()
-        case .dcgan:
-            var c = TrainingConfig()
-            c.model = .dcgan
-            return c
-        case .wgangp:
+    /// The configuration timed for `name`.
+    public static func config(_ name: String) throws -> TrainingConfig {
+        if name == "wgangp" {
             var c = TrainingConfig(loss: .wganGP)
             c.discriminatorSteps = 5
             return c
         }
+        var c = TrainingConfig()
+        c.model = try ModelRegistry.family(named: name).name
+        return c
     }
 }
 
@@ -32,30 +29,31 @@ public enum TrainingBenchmark {
         public let windows: [Double]
     }
 
-    public static func run(model benchmark: BenchmarkModel, batchSize: Int = 64, warmup: Int = 20, windows: Int = 5,
-                           windowSeconds: Double = 2) -> Result {
-        var config = benchmark.config
-        let model = config.model
+    public static func run(model name: String, batchSize: Int = 64, warmup: Int = 20, windows: Int = 5,
+                           windowSeconds: Double = 2) throws -> Result {
+        precondition(batchSize > 0 && windows > 0 && windowSeconds > 0, "validated by the caller")
+        var config = try BenchmarkSetup.config(name)
         config.batchSize = batchSize
-        let trainer = GANTrainer(config: config)
+        let family = try ModelRegistry.family(named: config.model)
+        let trainer = try GANTrainer(config: config, data: family.defaultShape)
         var rng = RandomGenerator(seed: 123)
-        let real = rng.normal(model.takesFlatImages ? [batchSize, model.imageShape.reduce(1, *)] : [batchSize] + model.imageShape)
-            .clamp(min: -1, max: 1)
-        for _ in 0..<warmup { trainer.step { real } }
+        func random() -> Tensor { rng.normal([batchSize] + family.defaultShape.sample).clamp(min: -1, max: 1) }
+        let batch = family.layout == .images ? Batch(real: random()) : Batch(a: random(), b: random())
+        for _ in 0..<warmup { trainer.step { batch } }
         var rates: [Double] = []
         for _ in 0..<windows {
             var n = 0
             let t0 = DispatchTime.now().uptimeNanoseconds
             var elapsed = 0.0
             repeat {
-                trainer.step { real }
+                trainer.step { batch }
                 n += 1
                 elapsed = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             } while elapsed < windowSeconds
             rates.append(Double(n) / elapsed)
         }
         let median = rates.sorted()[rates.count / 2]
-        return Result(model: benchmark.rawValue, msPerStep: 1000 / median, windows: rates.map { 1000 / $0 })
+        return Result(model: name, msPerStep: 1000 / median, windows: rates.map { 1000 / $0 })
     }
 }
 

@@ -12,7 +12,12 @@ import SwiftGANEngine
 /// optimizerG.update(gradsG)
 /// ```
 public func valueAndGrad(_ model: Module, _ loss: () -> Tensor) -> (Tensor, [Tensor]) {
-    let parameters = model.parameters()
+    valueAndGrad(model.parameters(), loss)
+}
+
+/// Evaluates `loss` and its gradient with respect to `parameters` (an optimizer's list, found
+/// once rather than by reflection on every step).
+public func valueAndGrad(_ parameters: [Tensor], _ loss: () -> Tensor) -> (Tensor, [Tensor]) {
     let value = loss()
     return (value, grad(of: value, wrt: parameters))
 }

@@ -6,8 +6,8 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time training steps (one D step + one G step, random data) as the PyTorch peer benchmark does.")
 
-    @Option(help: "mlp, dcgan, or wgangp (the MLP GAN as WGAN-GP, 5 critic steps per generator step).")
-    var model: BenchmarkModel = .mlp
+    @Option(help: "Any model of train (\(ModelRegistry.names.joined(separator: ", "))), or wgangp (the MLP GAN as WGAN-GP, 5 critic steps per generator step).")
+    var model: String = "mlp"
     @Option(help: "Batch size.")
     var batch: Int = 64
     @Option(help: "Timed windows; the median counts.")
@@ -20,6 +20,15 @@ struct Bench: ParsableCommand {
     var fid: String?
     @Flag(help: "Print JSON lines.")
     var json = false
+
+    func validate() throws {
+        if !BenchmarkSetup.names.contains(model) {
+            throw ValidationError("unknown --model '\(model)' (choose from \(BenchmarkSetup.names.joined(separator: ", ")))")
+        }
+        if batch < 1 || batch > 1 << 16 { throw ValidationError("--batch must be in 1...65536, got \(batch)") }
+        if windows < 1 { throw ValidationError("--windows must be at least 1, got \(windows)") }
+        if !(seconds > 0 && seconds.isFinite) { throw ValidationError("--seconds must be a positive number") }
+    }
 
     func run() throws {
         if let fid {
@@ -34,7 +43,7 @@ struct Bench: ParsableCommand {
             return
         }
         if sample {
-            guard let kind = GANModelKind(rawValue: model.rawValue) else {
+            guard let kind = GANModelKind(rawValue: model) else {
                 throw ValidationError("--sample times a generator: use --model mlp or dcgan")
             }
             for size in [1, 256] {
@@ -47,7 +56,7 @@ struct Bench: ParsableCommand {
             }
             return
         }
-        let result = TrainingBenchmark.run(model: model, batchSize: batch, windows: windows, windowSeconds: seconds)
+        let result = try reportingErrors { try TrainingBenchmark.run(model: model, batchSize: batch, windows: windows, windowSeconds: seconds) }
         if json {
             let windowsText = result.windows.map { String(format: "%.3f", $0) }.joined(separator: ", ")
             print("{\"model\": \"\(result.model)\", \"batch\": \(batch), \"ms_per_step\": \(String(format: "%.3f", result.msPerStep)), \"windows_ms\": [\(windowsText)]}")

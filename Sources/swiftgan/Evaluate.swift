@@ -50,8 +50,8 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a generator (or the real data against itself) with the shipped evaluator network.")
 
-    @Option(help: "The model the weights belong to.")
-    var model: GANModelKind = .mlp
+    @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
+    var model: GANModelKind?
     @Option(help: "Generator weights (safetensors).")
     var weights: String?
     @OptionGroup var data: ImageDatasetOptions
@@ -75,6 +75,7 @@ struct Eval: ParsableCommand {
             if realVsReal {
                 images = try ImageDataset.load(data.dataset, split: .train, directory: data.dataDir).prefix(n).images
             } else {
+                let model = try GANModelKind.of(weights: weights!, given: model)
                 var rng = RandomGenerator(seed: 0)
                 let generator = model.makeGenerator(generator: &rng)
                 try generator.load(from: weights!)

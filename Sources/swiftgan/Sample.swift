@@ -5,8 +5,8 @@ import SwiftGAN
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Generate images with trained generator weights.")
 
-    @Option(help: "The model the weights belong to.")
-    var model: GANModelKind = .mlp
+    @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
+    var model: GANModelKind?
     @Option(help: "Generator weights (safetensors, ours or saved by PyTorch).")
     var weights: String
     @Option(help: "Number of samples drawn from N(0, 1).")
@@ -28,6 +28,7 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            let model = try GANModelKind.of(weights: weights, given: model)
             var rng = RandomGenerator(seed: 0)
             let generator = model.makeGenerator(generator: &rng)
             try generator.load(from: weights)

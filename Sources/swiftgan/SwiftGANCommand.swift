@@ -11,7 +11,6 @@ struct SwiftGANCommand: ParsableCommand {
 
 extension GANModelKind: ExpressibleByArgument {}
 extension GANLoss: ExpressibleByArgument {}
-extension BenchmarkModel: ExpressibleByArgument {}
 
 /// Runs library code and turns its errors into one-line messages with a non-zero exit.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {

@@ -26,10 +26,10 @@ import Testing
     static let z2 = MLPGANStepTests.formula([64, 100], scale: 1.3, phase: 1.5)
     static let real = MLPGANStepTests.formula([64, 1, 28, 28], scale: 2.0, phase: 2.5).tanh()
 
-    static func freshTrainer() -> GANTrainer {
+    static func freshTrainer() -> ClassicGANRecipe {
         var config = TrainingConfig()
-        config.model = .dcgan
-        let trainer = GANTrainer(config: config)
+        config.model = "dcgan"
+        let trainer = ClassicGANRecipe(config: config, architecture: .dcgan)
         initializeByFormula(trainer.generator)
         initializeByFormula(trainer.discriminator)
         return trainer

@@ -22,7 +22,7 @@ import Testing
 
     @Test func oneTrainingStepMatchesPyTorch() throws {
         let f = try Fixtures.load("mlp_gan_step.safetensors")
-        let trainer = GANTrainer(config: TrainingConfig())
+        let trainer = ClassicGANRecipe(config: TrainingConfig(), architecture: .mlp)
         Self.initializeByFormula(trainer.generator)
         Self.initializeByFormula(trainer.discriminator)
         let z1 = Self.formula([64, 64], scale: 1.7, phase: 0.5)
@@ -97,7 +97,7 @@ import Testing
         let lines = try String(contentsOfFile: out + "/log.jsonl", encoding: .utf8).split(separator: "\n")
         let lossLines = lines.filter { $0.contains("\"loss_d\"") }
         #expect(lossLines.count == 4 && lossLines[0].contains("\"grad_norm_g\"") && lossLines[0].contains("\"diversity\""))
-        let saved = try JSONDecoder().decode(TrainingConfig.self, from: AtomicFile.read(out + "/config.json"))
+        let saved = try TrainingConfig.decode(AtomicFile.read(out + "/config.json"))
         #expect(saved == config)
         let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(report.contains("data:image/png;base64,") && report.contains("<svg"))

@@ -43,7 +43,7 @@ import Testing
         _ = try resumed.run()
 
         for file in ["generator.safetensors", "discriminator.safetensors", "generator_ema.safetensors",
-                     "checkpoints/step_000040/optimizers.safetensors", "checkpoints/step_000040/replay.safetensors"] {
+                     "checkpoints/step_000040/optimizers.safetensors", "checkpoints/step_000040/state.safetensors"] {
             #expect(try AtomicFile.read("\(whole)/\(file)") == AtomicFile.read("\(split)/\(file)"), "\(file) differs after resume")
         }
         let lines = try String(contentsOfFile: split + "/log.jsonl", encoding: .utf8).split(separator: "\n")
@@ -71,7 +71,7 @@ import Testing
 
     @Test func ringOfEightIsCoveredByWGANGPAndBySpectralNorm() throws {
         var wgan = TrainingConfig(loss: .wganGP)
-        wgan.model = .toy
+        wgan.model = "toy"
         wgan.dataset = "ring8"
         wgan.batchSize = 256
         wgan.learningRateD = 1e-3

@@ -99,12 +99,12 @@ import Testing
 
         try NPY.write(Tensor.zeros([2, 10]), to: dir + "/z.npy")
         try Safetensors.write([:], to: dir + "/empty.safetensors")
-        let badWeights = try swiftgan(["sample", "--weights", dir + "/empty.safetensors", "--n", "2", "--npy", dir + "/o.npy"])
+        let badWeights = try swiftgan(["sample", "--model", "mlp", "--weights", dir + "/empty.safetensors", "--n", "2", "--npy", dir + "/o.npy"])
         #expect(badWeights.status != 0 && badWeights.error.contains("\(dir)/empty.safetensors: missing keys"))
 
         var rng = RandomGenerator(seed: 0)
         try MLPGenerator(generator: &rng).save(to: dir + "/g.safetensors")
-        let badZ = try swiftgan(["sample", "--weights", dir + "/g.safetensors", "--z", dir + "/z.npy", "--npy", dir + "/o.npy"])
+        let badZ = try swiftgan(["sample", "--model", "mlp", "--weights", dir + "/g.safetensors", "--z", dir + "/z.npy", "--npy", dir + "/o.npy"])
         #expect(badZ.status != 0 && badZ.error.contains("\(dir)/z.npy: latents have shape [2, 10]"))
     }
 

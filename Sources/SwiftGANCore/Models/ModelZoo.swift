@@ -28,6 +28,17 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
     /// Small MLPs for the 2-D mode-collapse benchmarks (ring8, grid25).
     case toy
 
+    /// One line for `--help`.
+    public var summary: String {
+        switch self {
+        case .mlp: "the classic minimal GAN (MLPs), z 64, for 1×28×28 images"
+        case .dcgan: "the DCGAN, z 100, for 1×28×28 images (3×32×32 and 3×64×64 data pick dcgan32 and dcgan64)"
+        case .dcgan32: "the DCGAN for 3×32×32 images"
+        case .dcgan64: "the DCGAN for 3×64×64 images"
+        case .toy: "small MLPs for the 2-D benchmarks ring8 and grid25"
+        }
+    }
+
     var dcganLayout: DCGANLayout? {
         switch self {
         case .mlp, .toy: nil
@@ -75,7 +86,6 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
     public func makeDiscriminator(options: DiscriminatorOptions = DiscriminatorOptions(),
                                   generator: inout RandomGenerator) -> any UnaryLayer {
         if let layout = dcganLayout {
-            precondition(options.minibatchDiscriminationKernels == 0, "minibatch discrimination needs a flat-feature discriminator")
             return DCGANDiscriminator(layout, minibatchStdDev: options.minibatchStdDev, generator: &generator)
         }
         let features = self == .toy ? 128 : 256
@@ -89,5 +99,20 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
         }
         return self == .toy ? ToyDiscriminator(extraLayers: extra, extraFeatures: extraFeatures, generator: &generator)
             : MLPDiscriminator(extraLayers: extra, extraFeatures: extraFeatures, generator: &generator)
+    }
+}
+
+extension GANModelKind {
+    /// The architecture of a generator weights file: `given` when set (PyTorch's files need
+    /// it), else what a SwiftGAN file's metadata records.
+    public static func of(weights path: String, given: GANModelKind?) throws -> GANModelKind {
+        if let given { return given }
+        guard let name = try WeightsMetadata.architecture(of: path) else {
+            throw ConfigError("\(path): no SwiftGAN architecture in its metadata (a PyTorch file?); pass --model")
+        }
+        guard let kind = GANModelKind(rawValue: name) else {
+            throw ConfigError("\(path): architecture '\(name)' cannot be sampled here (this version samples \(allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return kind
     }
 }

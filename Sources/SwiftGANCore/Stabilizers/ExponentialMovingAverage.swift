@@ -8,23 +8,24 @@ import SwiftGANNN
 public final class ExponentialMovingAverage {
     public let decay: Float
     /// A copy of the model holding the averaged weights.
-    public let average: any UnaryLayer
-    private let source: Module
+    public let average: Module
+    /// (average, source) parameter and buffer pairs, found once.
+    private let parameterPairs: [(Tensor, Tensor)]
+    private let bufferPairs: [(Tensor, Tensor)]
 
     /// `copy` must be a model of the same architecture as `model`; it is overwritten.
-    public init(of model: Module, copy: any UnaryLayer, decay: Float) throws {
+    public init(of model: Module, copy: Module, decay: Float) throws {
         self.decay = decay
-        source = model
         average = copy
         try copy.loadStateDict(model.stateDict())
+        parameterPairs = Array(zip(copy.namedParameters().map(\.1), model.namedParameters().map(\.1)))
+        bufferPairs = Array(zip(copy.namedBuffers().map(\.1), model.namedBuffers().map(\.1)))
     }
 
     public func update() {
         withNoGrad {
-            for ((_, avg), (_, p)) in zip(average.namedParameters(), source.namedParameters()) {
-                avg.assign(avg * decay + p * (1 - decay))
-            }
-            for ((_, avg), (_, b)) in zip(average.namedBuffers(), source.namedBuffers()) { avg.assign(b) }
+            for (avg, p) in parameterPairs { avg.assign(avg * decay + p * (1 - decay)) }
+            for (avg, b) in bufferPairs { avg.assign(b) }
         }
     }
 }

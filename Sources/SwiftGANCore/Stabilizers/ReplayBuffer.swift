@@ -7,7 +7,7 @@ public final class ReplayBuffer {
     /// The share of each fake batch replaced by stored samples, once the buffer has some.
     public let fraction: Float
     public private(set) var samples: [Tensor] = []
-    public private(set) var generator: RandomGenerator
+    public internal(set) var generator: RandomGenerator
 
     public init(capacity: Int, fraction: Float = 0.5, seed: UInt64) {
         precondition(capacity > 0 && fraction >= 0 && fraction <= 1, "replay buffer: capacity > 0, fraction in [0, 1]")

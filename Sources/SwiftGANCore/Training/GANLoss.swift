@@ -8,7 +8,7 @@ import SwiftGANEngine
 /// let lossD = loss.discriminatorLoss(real: D(x), fake: D(fake))
 /// let lossG = loss.generatorLoss(real: nil, fake: D(G(z)))
 /// ```
-public enum GANLoss: String, CaseIterable, Codable, Sendable {
+public enum GANLoss: String, CaseIterable, Codable, Sendable, ConfigScalar {
     /// The original minimax loss (Goodfellow et al.): G minimizes log(1 - D(G(z))), whose
     /// gradient vanishes when D wins.
     case saturating

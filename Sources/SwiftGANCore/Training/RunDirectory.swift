@@ -5,49 +5,116 @@ import SwiftGANNN
 
 /// The files of one training run:
 ///
+/// - `swiftgan-run.json`: what made the run (format version, model), which marks the directory
+///   as a run
 /// - `config.json`: the resolved configuration
-/// - `log.jsonl`: one JSON object per logged step (losses, D scores, speed)
-/// - `samples/step_NNNNNN.png`, `samples/latest.png`: fixed-z sample grids
+/// - `log.jsonl`: one JSON object per logged step (losses, D scores, gradient norms, speed)
+/// - `samples/step_NNNNNN.png`, `samples/latest.png`: fixed-input sample panels
 /// - `loss_curve.svg`: D and G losses over the run
-/// - `generator.safetensors`, `discriminator.safetensors` (and `generator_ema.safetensors`):
-///   the latest weights, PyTorch key names
+/// - `<model>.safetensors` for each of the recipe's models (and `<model>_ema.safetensors`):
+///   the latest weights, PyTorch key names, with the architecture in their metadata
 /// - `checkpoints/step_NNNNNN/`: the last few complete checkpoints, for `--resume`
 /// - `report.html`: all of it on one self-contained page
 public struct RunDirectory {
     public let path: String
+    static let markerName = "swiftgan-run.json"
+    /// What a run writes at its top level (all that `--overwrite` removes).
+    static let runEntries: Set<String> = [markerName, "config.json", "log.jsonl", "samples", "checkpoints", "loss_curve.svg", "report.html"]
 
-    public init(path: String) throws {
+    struct Marker: Codable {
+        var format: Int
+        var model: String
+    }
+
+    /// Prepares `path` for a new run: it must not exist, be empty, or (with `overwrite`) hold a
+    /// SwiftGAN run, whose files are then removed. A directory with other contents is refused,
+    /// so a mistyped `--out` never deletes anyone's files.
+    public init(creating path: String, model: String, overwrite: Bool) throws {
         self.path = path
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw ConfigError("\(path): exists and is not a directory") }
+            let entries = try fm.contentsOfDirectory(atPath: path)
+            if !entries.isEmpty {
+                guard Self.isRun(path) else {
+                    throw ConfigError("\(path): the directory is not empty and holds no SwiftGAN run; choose another --out")
+                }
+                guard overwrite else {
+                    throw ConfigError("\(path): already holds a run; pass --resume \(path) to continue it or --overwrite to replace it")
+                }
+                for entry in entries where Self.runEntries.contains(entry) || Self.isRunWeights("\(path)/\(entry)") {
+                    try fm.removeItem(atPath: "\(path)/\(entry)")
+                }
+            }
+        }
         do {
-            try FileManager.default.createDirectory(atPath: path + "/samples", withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: path + "/samples", withIntermediateDirectories: true)
         } catch {
             throw ConfigError("\(path): cannot create the run directory (\(error.localizedDescription))")
         }
+        let marker = Marker(format: WeightsMetadata.currentFormat, model: model)
+        try AtomicFile.write(JSONEncoder().encode(marker), to: file(Self.markerName))
+    }
+
+    /// Opens an existing run to resume it; a run written by an earlier version is a one-line
+    /// error that says so.
+    public init(existing path: String) throws {
+        self.path = path
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: "\(path)/\(Self.markerName)") else {
+            if fm.fileExists(atPath: "\(path)/config.json") {
+                throw ConfigError("\(path): written by an earlier SwiftGAN (run format 1); this version resumes format \(WeightsMetadata.currentFormat) only — start a new run")
+            }
+            throw ConfigError("\(path): not a SwiftGAN run (no \(Self.markerName))")
+        }
+        guard let marker = try? JSONDecoder().decode(Marker.self, from: AtomicFile.read("\(path)/\(Self.markerName)")) else {
+            throw ConfigError("\(path)/\(Self.markerName): unreadable")
+        }
+        guard marker.format == WeightsMetadata.currentFormat else {
+            throw ConfigError("\(path): run format \(marker.format); this version resumes format \(WeightsMetadata.currentFormat) only")
+        }
+        try? fm.createDirectory(atPath: path + "/samples", withIntermediateDirectories: true)
+    }
+
+    /// Whether `path` holds a SwiftGAN run (of this version or an earlier one).
+    static func isRun(_ path: String) -> Bool {
+        let fm = FileManager.default
+        return fm.fileExists(atPath: "\(path)/\(markerName)")
+            || (fm.fileExists(atPath: "\(path)/config.json") && fm.fileExists(atPath: "\(path)/log.jsonl"))
+    }
+
+    /// Whether `path` is a weights file a run wrote (SwiftGAN metadata, or the names of format 1).
+    static func isRunWeights(_ path: String) -> Bool {
+        guard path.hasSuffix(".safetensors") else { return false }
+        let name = (path as NSString).lastPathComponent
+        if ["generator.safetensors", "discriminator.safetensors", "generator_ema.safetensors"].contains(name) { return true }
+        return (try? Safetensors.readWithMetadata(path).metadata[WeightsMetadata.family]) != nil
     }
 
     public func file(_ name: String) -> String { "\(path)/\(name)" }
 
     public func writeConfig(_ config: TrainingConfig) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(config), to: file("config.json"))
+        try AtomicFile.write(config.encoded(), to: file("config.json"))
     }
 
-    public func saveSamples(_ images: Tensor, step: Int) throws -> String {
-        let png = ImageGrid.png(images)
+    /// Writes a panel as `samples/step_NNNNNN.png` and `samples/latest.png`.
+    public func savePanel(_ png: Data, step: Int) throws -> String {
         let name = String(format: "samples/step_%06d.png", step)
         try AtomicFile.write(png, to: file(name))
         try AtomicFile.write(png, to: file("samples/latest.png"))
         return name
     }
 
-    /// Writes the latest weights at the top of the run directory (the EMA generator too, when
-    /// there is one).
+    /// Writes the latest weights of every model at the top of the run directory (moving
+    /// averages too), with the architecture in their metadata.
     public func saveWeights(_ trainer: GANTrainer) throws {
-        let meta = ["step": String(trainer.stepCount), "format": "pt"]
-        try trainer.generator.save(to: file("generator.safetensors"), metadata: meta)
-        try trainer.discriminator.save(to: file("discriminator.safetensors"), metadata: meta)
-        if let ema = trainer.ema { try ema.average.save(to: file("generator_ema.safetensors"), metadata: meta) }
+        for model in trainer.recipe.models {
+            try model.module.save(to: file("\(model.name).safetensors"), metadata: trainer.metadata(for: model.name))
+            if let ema = trainer.recipe.movingAverages[model.name] {
+                try ema.average.save(to: file("\(model.name)_ema.safetensors"), metadata: trainer.metadata(for: model.name))
+            }
+        }
     }
 }
 
@@ -90,7 +157,7 @@ public final class JSONLinesLog {
             case .text(let s):
                 text = JSONText.quoted(s)
             }
-            return "\"\(key)\": \(text)"
+            return "\(JSONText.quoted(key)): \(text)"
         }
         handle.write(("{" + fields.joined(separator: ", ") + "}\n").data(using: .utf8)!)
     }

@@ -1,18 +1,21 @@
 import Foundation
 import SwiftGANEngine
 
-/// Everything that defines a training run. A JSON file can give any subset of the fields
-/// (`swiftgan train --config run.json`); command-line flags override it; the run directory
-/// keeps the resolved whole as `config.json`.
-public struct TrainingConfig: Codable, Sendable, Equatable {
+/// Everything that defines a training run. Each setting is declared once, in `fields` (its JSON
+/// key, flag and help); a JSON file can give any subset of them (`swiftgan train --config
+/// run.json`), flags override it, and the run directory keeps the resolved whole as
+/// `config.json`. A model family's own settings (`ModelFamily.options`) live in `options`.
+public struct TrainingConfig: Sendable, Equatable {
     // What to train on.
-    public var model: GANModelKind = .mlp
-    /// `mnist`, `fashion-mnist`, or for the toy model `ring8`, `grid25`.
-    public var dataset: String = "mnist"
-    /// Where the IDX files are; the dataset's default location when nil.
+    public var model = "mlp"
+    /// A built-in dataset name, `folder`, or nil: detected from `dataDirectory` (images or IDX
+    /// files), MNIST when there is none.
+    public var dataset: String?
     public var dataDirectory: String?
-    public var steps: Int = 5000
-    public var batchSize: Int = 64
+    public var channels: Int?
+    public var resolution: Int?
+    public var steps = 5000
+    public var batchSize = 64
     public var seed: UInt64 = 0
 
     // The objective and the optimizers (TTUR: separate learning rates).
@@ -21,49 +24,86 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var learningRateG: Float = 1e-4
     public var beta1: Float = 0.5
     public var beta2: Float = 0.999
-    /// Discriminator steps per generator step.
-    public var discriminatorSteps: Int = 1
+    /// The step from which learning rates decay linearly to 0 at the last step; nil: constant
+    /// (a recipe may set its own default, as CycleGAN's half-way decay).
+    public var decayLearningRateFrom: Int?
+    public var discriminatorSteps = 1
 
     // Stabilizers.
-    /// λ of the gradient penalty on interpolates; 0 means the loss's default (10 for `wgan-gp`,
-    /// none otherwise).
     public var gradientPenaltyWeight: Float = 0
-    /// γ of R1 (real data) and R2 (fakes); 0 for off.
     public var r1Gamma: Float = 0
     public var r2Gamma: Float = 0
-    /// Lazy regularization: R1/R2 every this many D steps, scaled by it.
-    public var regularizationInterval: Int = 1
-    /// Spectral normalization of every Linear and Conv2d layer of D.
+    public var regularizationInterval = 1
     public var spectralNorm = false
-    /// One-sided label smoothing: real targets 1 - this (BCE losses).
     public var labelSmoothing: Float = 0
-    /// Instance noise: σ of Gaussian noise added to D's inputs, annealed linearly to 0.
     public var instanceNoise: Float = 0
-    /// Steps over which instance noise anneals (the whole run when nil).
+    /// Steps over which instance noise anneals; fixed to the run's first `steps` when the run
+    /// starts, so a resumed, longer run anneals the same way.
     public var instanceNoiseSteps: Int?
-    /// Decay of an exponential moving average of G used for sampling; nil for none.
     public var emaDecay: Float?
-    /// Past fakes kept to mix into D's batches; 0 for none.
-    public var replayBufferSize: Int = 0
+    public var replayBufferSize = 0
     public var replayFraction: Float = 0.5
-    /// Architecture additions to D.
     public var minibatchStdDev = false
-    public var minibatchDiscriminationKernels: Int = 0
-    /// Unrolled GAN: look-ahead D steps for each G step; 0 for none.
-    public var unrolledSteps: Int = 0
+    public var minibatchDiscriminationKernels = 0
+    public var unrolledSteps = 0
 
     // Output.
-    public var sampleEvery: Int = 500
-    public var logEvery: Int = 50
-    public var checkpointEvery: Int = 1000
-    /// Checkpoints kept under `checkpoints/` (older ones are deleted).
-    public var keepCheckpoints: Int = 3
-    public var sampleCount: Int = 64
+    public var sampleEvery = 500
+    public var logEvery = 50
+    public var checkpointEvery = 1000
+    public var keepCheckpoints = 3
+    public var sampleCount = 64
+
+    /// The model family's own settings, by key (see `ModelFamily.options`).
+    public var options: [String: JSONValue] = [:]
+
+    /// The settings every run has, in the order `--help` lists them.
+    public static let fields: [ConfigField] = [
+        ConfigField("model", \.model, help: "The model (see the list below)."),
+        ConfigField("dataset", \.dataset, help: "A dataset (see DATASETS); default: detected from --data-dir."),
+        ConfigField("dataDirectory", \.dataDirectory, flag: "data-dir", help: "IDX files or an image folder (see DATASETS)."),
+        ConfigField("channels", \.channels, help: "Image channels of a folder: 1 or 3 (default: the images' own)."),
+        ConfigField("resolution", \.resolution, help: "Resize and center-crop folder images to this side (default: their size)."),
+        ConfigField("steps", \.steps, help: "Training steps (D steps and one G step each)."),
+        ConfigField("batchSize", \.batchSize, flag: "batch", help: "Batch size."),
+        ConfigField("seed", \.seed, help: "Random seed for weights, latents and data order."),
+        ConfigField("loss", \.loss, help: "The adversarial loss: \(GANLoss.allCases.map(\.rawValue).joined(separator: ", "))."),
+        ConfigField("learningRateD", \.learningRateD, flag: "lr-d", help: "Discriminator learning rate."),
+        ConfigField("learningRateG", \.learningRateG, flag: "lr-g", help: "Generator learning rate."),
+        ConfigField("beta1", \.beta1, help: "Adam β1."),
+        ConfigField("beta2", \.beta2, help: "Adam β2."),
+        ConfigField("decayLearningRateFrom", \.decayLearningRateFrom, flag: "lr-decay-from", help: "Decay learning rates linearly to 0 from this step."),
+        ConfigField("discriminatorSteps", \.discriminatorSteps, flag: "d-steps", help: "Discriminator steps per generator step."),
+        ConfigField("gradientPenaltyWeight", \.gradientPenaltyWeight, flag: "gradient-penalty", help: "Gradient penalty λ on interpolates (0: 10 with wgan-gp, else none)."),
+        ConfigField("r1Gamma", \.r1Gamma, flag: "r1", help: "R1 penalty γ (real data)."),
+        ConfigField("r2Gamma", \.r2Gamma, flag: "r2", help: "R2 penalty γ (fakes)."),
+        ConfigField("regularizationInterval", \.regularizationInterval, help: "Apply R1/R2 every N D steps, scaled by N (lazy regularization)."),
+        ConfigField("spectralNorm", \.spectralNorm, help: "Spectral normalization on every layer of D."),
+        ConfigField("labelSmoothing", \.labelSmoothing, help: "One-sided label smoothing: real targets 1 - this (BCE losses)."),
+        ConfigField("instanceNoise", \.instanceNoise, help: "Instance noise σ on D's inputs, annealed linearly to 0."),
+        ConfigField("instanceNoiseSteps", \.instanceNoiseSteps, help: "Steps over which instance noise anneals (default: the run's steps)."),
+        ConfigField("emaDecay", \.emaDecay, flag: "ema", help: "Decay of a moving average of G used for samples (e.g. 0.999)."),
+        ConfigField("replayBufferSize", \.replayBufferSize, flag: "replay-buffer", help: "Past fakes kept to mix into D's batches."),
+        ConfigField("replayFraction", \.replayFraction, help: "Share of each fake batch taken from the replay buffer."),
+        ConfigField("minibatchStdDev", \.minibatchStdDev, flag: "minibatch-stddev", help: "Add a minibatch standard deviation layer to D."),
+        ConfigField("minibatchDiscriminationKernels", \.minibatchDiscriminationKernels, flag: "minibatch-discrimination", help: "Minibatch discrimination kernels in D (mlp, toy)."),
+        ConfigField("unrolledSteps", \.unrolledSteps, flag: "unrolled", help: "Unrolled GAN: look-ahead D steps per G step."),
+        ConfigField("sampleEvery", \.sampleEvery, help: "Write a sample panel every N steps."),
+        ConfigField("logEvery", \.logEvery, help: "Log losses and diagnostics every N steps."),
+        ConfigField("checkpointEvery", \.checkpointEvery, help: "Save a checkpoint every N steps."),
+        ConfigField("keepCheckpoints", \.keepCheckpoints, help: "Checkpoints to keep."),
+        ConfigField("sampleCount", \.sampleCount, help: "Images in the sample panel."),
+    ]
 
     public init() {}
 
     /// The defaults with `loss` set.
     public init(loss: GANLoss) { self.loss = loss }
+
+    /// Every field of this configuration: the common ones and its model family's.
+    public var allFields: [ConfigField] {
+        Self.fields + ((try? ModelRegistry.family(named: model))?.options ?? [])
+    }
 
     /// λ of the gradient penalty in effect: the configured one, or 10 for WGAN-GP when none is set.
     public var effectiveGradientPenaltyWeight: Float {
@@ -74,29 +114,38 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         DiscriminatorOptions(minibatchStdDev: minibatchStdDev, minibatchDiscriminationKernels: minibatchDiscriminationKernels)
     }
 
+    /// A recipe option's value (its declared default when unset).
+    public func option<T: ConfigScalar>(_ key: String, as type: T.Type = T.self) -> T? {
+        allFields.first { $0.key == key }.flatMap { T(json: $0.value(in: self)) }
+    }
+
     /// Checks the values a user can get wrong, with a message that names the field.
     public func validate() throws {
         func check(_ ok: Bool, _ message: String) throws { if !ok { throw ConfigError(message) } }
+        let family = try ModelRegistry.family(named: model)
         try check(steps > 0, "steps must be positive, got \(steps)")
         try check(batchSize > 1, "batch size must be at least 2, got \(batchSize)")
+        try check(batchSize <= 1 << 16, "batch size \(batchSize) is larger than 65536")
         try check(sampleEvery > 0 && logEvery > 0 && checkpointEvery > 0, "sample, log and checkpoint intervals must be positive")
         try check(keepCheckpoints > 0, "keepCheckpoints must be positive")
-        try check(learningRateD > 0 && learningRateG > 0, "learning rates must be positive")
+        try check(learningRateD > 0 && learningRateG > 0 && learningRateD.isFinite && learningRateG.isFinite,
+                  "learning rates must be positive and finite")
         try check((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam betas must be in [0, 1)")
+        try check(decayLearningRateFrom.map { $0 >= 0 } ?? true, "decayLearningRateFrom must not be negative")
         try check(discriminatorSteps > 0, "discriminatorSteps must be positive")
         try check(gradientPenaltyWeight >= 0 && r1Gamma >= 0 && r2Gamma >= 0, "penalty weights must not be negative")
         try check(regularizationInterval > 0, "regularizationInterval must be positive")
         try check((0..<1).contains(labelSmoothing), "labelSmoothing must be in [0, 1)")
         try check(labelSmoothing == 0 || loss.usesBCETargets, "label smoothing applies to BCE losses (saturating, ns, ragan), not \(loss.rawValue)")
         try check(instanceNoise >= 0, "instanceNoise must not be negative")
+        try check(instanceNoiseSteps.map { $0 > 0 } ?? true, "instanceNoiseSteps must be positive")
         try check(emaDecay.map { (0..<1).contains($0) } ?? true, "emaDecay must be in [0, 1)")
         try check(replayBufferSize >= 0 && (0...1).contains(replayFraction), "replay buffer size >= 0, fraction in [0, 1]")
         try check(minibatchDiscriminationKernels >= 0 && unrolledSteps >= 0, "counts must not be negative")
-        try check(minibatchDiscriminationKernels == 0 || model.takesFlatImages,
-                  "minibatch discrimination needs a flat-feature discriminator (mlp or toy), not \(model.rawValue)")
-        try check(sampleCount > 1, "sample count must be at least 2")
-        try check(model == .toy ? ToyDistribution(rawValue: dataset) != nil : ToyDistribution(rawValue: dataset) == nil,
-                  "model \(model.rawValue) cannot train on dataset \(dataset)")
+        try check(sampleCount > 1 && sampleCount <= 1024, "sample count must be in 2...1024")
+        try check(channels.map { $0 == 1 || $0 == 3 } ?? true, "channels must be 1 or 3")
+        try check(resolution.map { (4...1024).contains($0) } ?? true, "resolution must be in 4...1024")
+        try family.validate(self)
     }
 
     /// Reads a JSON configuration; fields it leaves out keep their defaults, unknown fields
@@ -104,63 +153,43 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public static func load(_ path: String) throws -> TrainingConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError("\(path): no such file") }
         do {
-            return try JSONDecoder().decode(TrainingConfig.self, from: data)
+            return try decode(data)
         } catch let error as ConfigError {
             throw ConfigError("\(path): \(error.description)")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw ConfigError("\(path): \(field.isEmpty ? "" : "field '\(field)': ")\(context.debugDescription)")
+        }
+    }
+
+    /// Decodes a JSON object of fields over the defaults.
+    public static func decode(_ data: Data) throws -> TrainingConfig {
+        let object: [String: JSONValue]
+        do {
+            object = try JSONDecoder().decode([String: JSONValue].self, from: data)
         } catch {
-            throw ConfigError("\(path): not a valid configuration (\(error))")
+            throw ConfigError("not a JSON object of settings (\(Self.describe(error)))")
         }
-    }
-
-    private enum CodingKeys: String, CodingKey, CaseIterable {
-        case model, dataset, dataDirectory, steps, batchSize, seed, loss, learningRateD, learningRateG, beta1, beta2
-        case discriminatorSteps, gradientPenaltyWeight, r1Gamma, r2Gamma, regularizationInterval, spectralNorm
-        case labelSmoothing, instanceNoise, instanceNoiseSteps, emaDecay, replayBufferSize, replayFraction
-        case minibatchStdDev, minibatchDiscriminationKernels, unrolledSteps
-        case sampleEvery, logEvery, checkpointEvery, keepCheckpoints, sampleCount
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
-        let known = Set(CodingKeys.allCases.map(\.rawValue))
-        if let unknown = c.allKeys.map(\.stringValue).first(where: { !known.contains($0) }) {
-            throw ConfigError("unknown field '\(unknown)'")
+        var config = TrainingConfig()
+        if let model = object["model"] { try fields[0].set(model, in: &config) }
+        let fields = config.allFields
+        for key in object.keys.sorted() {
+            guard let field = fields.first(where: { $0.key == key }) else {
+                throw ConfigError("unknown field '\(key)'")
+            }
+            try field.set(object[key]!, in: &config)
         }
-        self.init()
-        func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
-            if let v = try c.decodeIfPresent(T.self, forKey: AnyKey(key.rawValue)) { value = v }
-        }
-        try read(.model, &model); try read(.dataset, &dataset)
-        if let v = try c.decodeIfPresent(String.self, forKey: AnyKey("dataDirectory")) { dataDirectory = v }
-        try read(.steps, &steps); try read(.batchSize, &batchSize); try read(.seed, &seed); try read(.loss, &loss)
-        try read(.learningRateD, &learningRateD); try read(.learningRateG, &learningRateG)
-        try read(.beta1, &beta1); try read(.beta2, &beta2); try read(.discriminatorSteps, &discriminatorSteps)
-        try read(.gradientPenaltyWeight, &gradientPenaltyWeight); try read(.r1Gamma, &r1Gamma); try read(.r2Gamma, &r2Gamma)
-        try read(.regularizationInterval, &regularizationInterval); try read(.spectralNorm, &spectralNorm)
-        try read(.labelSmoothing, &labelSmoothing); try read(.instanceNoise, &instanceNoise)
-        if let v = try c.decodeIfPresent(Int.self, forKey: AnyKey("instanceNoiseSteps")) { instanceNoiseSteps = v }
-        if let v = try c.decodeIfPresent(Float.self, forKey: AnyKey("emaDecay")) { emaDecay = v }
-        try read(.replayBufferSize, &replayBufferSize); try read(.replayFraction, &replayFraction)
-        try read(.minibatchStdDev, &minibatchStdDev); try read(.minibatchDiscriminationKernels, &minibatchDiscriminationKernels)
-        try read(.unrolledSteps, &unrolledSteps)
-        try read(.sampleEvery, &sampleEvery); try read(.logEvery, &logEvery); try read(.checkpointEvery, &checkpointEvery)
-        try read(.keepCheckpoints, &keepCheckpoints); try read(.sampleCount, &sampleCount)
+        return config
     }
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ s: String) { stringValue = s }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    /// The configuration as a JSON object with sorted keys (every field, the family's included).
+    public func encoded() -> Data {
+        var object: [String: JSONValue] = [:]
+        for field in allFields { object[field.key] = field.value(in: self) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? encoder.encode(object)) ?? Data("{}".utf8)
     }
-}
 
-/// A configuration value that cannot be used.
-public struct ConfigError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+    private static func describe(_ error: Error) -> String {
+        if case let DecodingError.dataCorrupted(context) = error { return context.debugDescription }
+        return "\(error)"
+    }
 }

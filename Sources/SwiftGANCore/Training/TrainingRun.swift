@@ -4,49 +4,54 @@ import SwiftGANEngine
 import SwiftGANImages
 import SwiftGANNN
 
-/// A complete run: loads the data, trains for `config.steps`, and writes the run directory
-/// (logs with diagnostics, sample grids or scatter plots, loss curve, checkpoints, report) as
-/// it goes. Alarms (mode collapse, D winning, divergence) print with their evidence; a
-/// non-finite loss stops the run at once with the last good checkpoint kept.
+/// A complete run of any model family: loads the data, trains for `config.steps`, and writes
+/// the run directory (logs with diagnostics, sample panels or scatter plots, loss curve,
+/// checkpoints, report) as it goes. Alarms (mode collapse, D winning, divergence) print with
+/// their evidence; a non-finite loss stops the run at once with the last good checkpoint kept.
 ///
 /// ```swift
 /// var config = TrainingConfig(loss: .wganGP)
 /// config.steps = 2000
 /// let summary = try TrainingRun(config: config, directory: "runs/wgan").run()
-/// let resumed = try TrainingRun(resuming: "runs/wgan", steps: 4000).run()
+/// let resumed = try TrainingRun(resuming: "runs/wgan") { $0.steps = 4000 }.run()
 /// ```
 public final class TrainingRun {
     public let config: TrainingConfig
     public let directory: RunDirectory
     public let trainer: GANTrainer
+    public let data: TrainingData
     /// Print progress and alarms.
     public var showProgress = true
-    private var data: RealData
     private var alarms: TrainingAlarms
     private let startStep: Int
 
-    public init(config: TrainingConfig, directory: String) throws {
+    /// Starts a new run in `directory`, which must be new, empty, or (with `overwrite`) an
+    /// earlier run.
+    public init(config given: TrainingConfig, directory: String, overwrite: Bool = false) throws {
+        var config = given
+        // Fix the annealing span now, so that a resumed, longer run anneals the same way.
+        if config.instanceNoise > 0 && config.instanceNoiseSteps == nil { config.instanceNoiseSteps = config.steps }
         try config.validate()
         self.config = config
-        data = try RealData(config: config)
-        self.directory = try RunDirectory(path: directory)
-        trainer = GANTrainer(config: config)
+        data = try TrainingData(config: config, warn: Self.warn)
+        trainer = try Self.makeTrainer(config, data)
+        self.directory = try RunDirectory(creating: directory, model: config.model, overwrite: overwrite)
         alarms = TrainingAlarms()
         startStep = 0
-        try? FileManager.default.removeItem(atPath: self.directory.file("checkpoints"))
     }
 
     /// Continues the run in `directory` from its newest checkpoint, with the configuration it
-    /// saved (optionally more steps). The result is bitwise the run that never stopped.
-    public init(resuming directory: String, steps: Int? = nil) throws {
-        let run = try RunDirectory(path: directory)
+    /// saved as changed by `change` (more steps, say). Without changes to the training settings
+    /// the result is bitwise the run that never stopped.
+    public init(resuming directory: String, change: (inout TrainingConfig) throws -> Void = { _ in }) throws {
+        let run = try RunDirectory(existing: directory)
         var config = try TrainingConfig.load(run.file("config.json"))
-        if let steps { config.steps = steps }
+        try change(&config)
         try config.validate()
         self.config = config
         self.directory = run
-        data = try RealData(config: config)
-        trainer = GANTrainer(config: config)
+        data = try TrainingData(config: config, warn: Self.warn)
+        trainer = try Self.makeTrainer(config, data)
         let (dataState, savedAlarms) = try Checkpoint.restoreLatest(trainer, from: run.file("checkpoints"))
         try data.restore(dataState)
         alarms = savedAlarms
@@ -54,6 +59,23 @@ public final class TrainingRun {
         guard startStep < config.steps else {
             throw ConfigError("\(directory): the run already has \(startStep) of \(config.steps) steps (pass --steps to extend it)")
         }
+    }
+
+    /// Continues a run with `steps` as its new total (nil: the saved total).
+    public convenience init(resuming directory: String, steps: Int?) throws {
+        try self.init(resuming: directory) { config in if let steps { config.steps = steps } }
+    }
+
+    private static func makeTrainer(_ config: TrainingConfig, _ data: TrainingData) throws -> GANTrainer {
+        let family = try ModelRegistry.family(named: config.model)
+        guard family.layout == data.layout else {
+            throw ConfigError("model \(config.model) trains on \(family.layout.rawValue) data; dataset \(data.name) is \(data.layout.rawValue)")
+        }
+        return try GANTrainer(config: config, data: data.shape)
+    }
+
+    private static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
     }
 
     /// What a finished run reports.
@@ -65,18 +87,21 @@ public final class TrainingRun {
         public var directory: String
         public var samplePath: String
         public var alarms: [TrainingAlarms.Alarm]
-        /// The 2-D benchmarks' metrics at the end (toy model only).
+        /// The 2-D benchmarks' metrics at the end (toy data only).
         public var toyEvaluation: ToyDistribution.Evaluation?
     }
 
     public func run() throws -> Summary {
         try directory.writeConfig(config)
+        let recipe = trainer.recipe
         let log = try JSONLinesLog(path: directory.file("log.jsonl"), keepingStepsUpTo: startStep)
         var history = JSONLinesLog.lossHistory(directory.file("log.jsonl"))
         var fixedRNG = RandomGenerator(seed: config.seed &+ 0xF1CED)
-        let fixedZ = config.model.sampleLatents(config.sampleCount, generator: &fixedRNG)
-        let reference = data.referenceSamples(config.sampleCount)
-        if alarms.realDiversity == nil { alarms.realDiversity = Diversity.meanPairwiseDistance(reference) }
+        let reference = data.referenceBatch(config.sampleCount)
+        let fixed = recipe.panelInputs(count: config.sampleCount, reference: reference, generator: &fixedRNG)
+        if alarms.realDiversity == nil, let target = reference.real ?? reference.b {
+            alarms.realDiversity = Diversity.meanPairwiseDistance(target.reshaped([target.shape[0], -1]))
+        }
         let progress = ProgressLine(total: config.steps, start: startStep)
         var sampleFiles = (try? FileManager.default.contentsOfDirectory(atPath: directory.file("samples")))?
             .filter { $0.hasPrefix("step_") }.sorted().map { "samples/\($0)" } ?? []
@@ -90,21 +115,9 @@ public final class TrainingRun {
             last = trainer.step(diagnostics: logging) { data.nextBatch() }
             windowSteps += 1
             if !last.isFinite || logging {
-                let panel = trainer.sample(fixedZ)
-                let diversity = last.isFinite ? Diversity.meanPairwiseDistance(panel) : nil
-                var record: [String: JSONLinesLog.Value] = [
-                    "step": .number(Double(step)), "loss_d": .number(Double(last.lossD)), "loss_g": .number(Double(last.lossG)),
-                    "d_real": .number(Double(last.realScore)), "d_fake": .number(Double(last.fakeScore)),
-                    "steps_per_s": .number(Double(windowSteps) / max(Date().timeIntervalSince(windowStart), 1e-9)),
-                    "epoch": .number(Double(data.epoch)),
-                ]
-                if let d = diversity { record["diversity"] = .number(Double(d)) }
-                if let n = last.gradientNormD { record["grad_norm_d"] = .number(Double(n)) }
-                if let n = last.gradientNormG { record["grad_norm_g"] = .number(Double(n)) }
-                for (name, n) in last.layerGradientNormsD ?? [:] { record["grad_norm_d.\(name)"] = .number(Double(n)) }
-                for (name, n) in last.layerGradientNormsG ?? [:] { record["grad_norm_g.\(name)"] = .number(Double(n)) }
-                if trainer.instanceNoiseLevel > 0 { record["instance_noise"] = .number(Double(trainer.instanceNoiseLevel)) }
-                log.append(record)
+                let diversity = last.isFinite ? Diversity.meanPairwiseDistance(recipe.panel(fixed).generated) : nil
+                log.append(record(step: step, stats: last, diversity: diversity,
+                                  stepsPerSecond: Double(windowSteps) / max(Date().timeIntervalSince(windowStart), 1e-9)))
                 history.append((step, last.lossD, last.lossG))
                 windowStart = Date(); windowSteps = 0
                 for alarm in alarms.check(step: step, stats: last, diversity: diversity, bceLoss: config.loss.usesBCETargets) {
@@ -113,12 +126,12 @@ public final class TrainingRun {
                 }
             }
             guard last.isFinite else {
-                let kept = try Checkpoint.list(directory.file("checkpoints")).last
-                    .map { "last good checkpoint: \(directory.file("checkpoints/\($0)"))" } ?? "no checkpoint was written yet"
+                let kept = Checkpoint.list(directory.file("checkpoints")).last
+                    .map { "last good checkpoint: \(directory.file("checkpoints/\($0.name)"))" } ?? "no checkpoint was written yet"
                 throw ConfigError("training stopped at step \(step): non-finite values (D loss \(last.lossD), G loss \(last.lossG)); \(kept)")
             }
             if step % config.sampleEvery == 0 || step == config.steps {
-                let (name, evaluation) = try writeSamples(fixedZ: fixedZ, reference: reference, step: step)
+                let (name, evaluation) = try writePanel(fixed, step: step)
                 sampleFiles.append(name)
                 if let evaluation {
                     toyEvaluation = evaluation
@@ -142,28 +155,54 @@ public final class TrainingRun {
                        alarms: alarms.raised, toyEvaluation: toyEvaluation)
     }
 
-    /// A sample grid of the fixed panel (images), or a scatter plot of 1,000 generated (red) and
-    /// 1,000 real (black) points with the toy metrics (2-D).
-    private func writeSamples(fixedZ: Tensor, reference: Tensor, step: Int) throws -> (String, ToyDistribution.Evaluation?) {
-        guard case .toy(let toy) = data.source else {
-            let images = trainer.sample(fixedZ).reshaped([config.sampleCount] + config.model.imageShape)
-            return (try directory.saveSamples(images, step: step), nil)
+    /// One log record: the losses by name, D's mean outputs, the gradient norms of every model
+    /// (total and per layer; `grad_norm_d` and `grad_norm_g` for the watched pair), the panel's
+    /// diversity and the speed.
+    private func record(step: Int, stats: StepStatistics, diversity: Float?, stepsPerSecond: Double) -> [String: JSONLinesLog.Value] {
+        var record: [String: JSONLinesLog.Value] = [
+            "step": .number(Double(step)), "loss_d": .number(Double(stats.lossD)), "loss_g": .number(Double(stats.lossG)),
+            "d_real": .number(Double(stats.realScore)), "d_fake": .number(Double(stats.fakeScore)),
+            "steps_per_s": .number(stepsPerSecond), "epoch": .number(Double(data.epoch)),
+        ]
+        for (name, value) in stats.losses { record[name] = .number(Double(value)) }
+        if let d = diversity { record["diversity"] = .number(Double(d)) }
+        if let n = stats.gradientNormD { record["grad_norm_d"] = .number(Double(n)) }
+        if let n = stats.gradientNormG { record["grad_norm_g"] = .number(Double(n)) }
+        for (model, n) in stats.gradientNorms { record["grad_norm.\(model)"] = .number(Double(n)) }
+        for (model, layers) in stats.layerGradientNorms {
+            for (layer, n) in layers { record["grad_norm.\(model).\(layer)"] = .number(Double(n)) }
+        }
+        for (name, value) in stats.extra { record[name] = .number(Double(value)) }
+        for o in trainer.recipe.optimizers where o.schedule != .constant {
+            record["lr.\(o.name)"] = .number(Double(o.optimizer.learningRate))
+        }
+        return record
+    }
+
+    /// The panel of the fixed inputs as an image grid, or for 2-D data a scatter plot of 1,000
+    /// generated (red) and 1,000 real (black) points with the toy metrics.
+    private func writePanel(_ fixed: PanelInputs, step: Int) throws -> (String, ToyDistribution.Evaluation?) {
+        let recipe = trainer.recipe
+        let target: ToyDistribution
+        switch data.source {
+        case .toy(let toy): target = toy
+        case .toyUnpaired(_, let b): target = b
+        default:
+            let panel = recipe.panel(fixed)
+            return (try directory.savePanel(ImageGrid.png(panel.images, columns: panel.columns), step: step), nil)
         }
         var rng = RandomGenerator(seed: config.seed &+ 0x70E)
-        let generated = trainer.sample(config.model.sampleLatents(2500, generator: &rng))
-        let real = toy.sample(1000, generator: &rng)
+        let generated = recipe.panel(recipe.panelInputs(count: 2500, reference: data.referenceBatch(2500), generator: &rng)).generated
+        let real = target.sample(1000, generator: &rng)
         // Generated points first, the real ones on top in black, so both stay visible.
         let png = ScatterPlot.png([.init(points: generated, limit: 1000, color: (214, 39, 40)),
-                                   .init(points: real, color: (20, 20, 20))], extent: toy == .ring8 ? 3 : 6)
-        let name = String(format: "samples/step_%06d.png", step)
-        try AtomicFile.write(png, to: directory.file(name))
-        try AtomicFile.write(png, to: directory.file("samples/latest.png"))
-        return (name, toy.evaluate(generated))
+                                   .init(points: real, color: (20, 20, 20))], extent: target == .ring8 ? 3 : 6)
+        return (try directory.savePanel(png, step: step), target.evaluate(generated))
     }
 
     private func writeReport(history: [(step: Int, d: Float, g: Float)], sampleFiles: [String], seconds: Double,
                              last: StepStatistics, toy: ToyDistribution.Evaluation?) throws {
-        let plot = LinePlot(title: "\(config.model.rawValue) GAN on \(config.dataset): losses", xLabel: "step", series: [
+        let plot = LinePlot(title: "\(config.model) on \(data.name): losses", xLabel: "step", series: [
             .init(name: "D loss", points: history.map { (Double($0.step), Double($0.d)) }, color: "#1f77b4"),
             .init(name: "G loss", points: history.map { (Double($0.step), Double($0.g)) }, color: "#d62728"),
         ]).svg()
@@ -176,12 +215,13 @@ public final class TrainingRun {
             ("final D loss", String(format: "%.4f", last.lossD)), ("final G loss", String(format: "%.4f", last.lossG)),
             ("final D(x)", String(format: "%.3f", last.realScore)), ("final D(G(z))", String(format: "%.3f", last.fakeScore)),
         ]
+        for (name, value) in last.losses.sorted(by: { $0.key < $1.key }) { summary.append(("final \(name)", String(format: "%.4f", value))) }
         if let toy {
             summary.append(("modes covered", "\(toy.modesCovered) of \(toy.modeCount)"))
             summary.append(("high-quality samples", String(format: "%.1f%%", 100 * toy.highQualityFraction)))
         }
         summary.append(("alarms", alarms.raised.isEmpty ? "none" : alarms.raised.map(\.description).joined(separator: "; ")))
-        let html = RunReport.html(title: "SwiftGAN run: \(config.model.rawValue) on \(config.dataset)", configJSON: configJSON,
+        let html = RunReport.html(title: "SwiftGAN run: \(config.model) on \(data.name)", configJSON: configJSON,
                                   summary: summary, lossCurveSVG: plot, samples: samples)
         try AtomicFile.write(Data(html.utf8), to: directory.file("report.html"))
     }

@@ -1,0 +1,55 @@
+/// Settings from command-line words, through the same field list as JSON files.
+extension TrainingConfig {
+    /// Applies `--flag value`, `--flag=value` and (for switches) `--flag` words in order;
+    /// `--model` is applied first, so that the model's own settings are known.
+    public mutating func apply(arguments: [String]) throws {
+        var words: [(flag: String, value: String?)] = []
+        var i = 0
+        while i < arguments.count {
+            let word = arguments[i]
+            guard word.hasPrefix("--"), word.count > 2 else {
+                throw ConfigError("unexpected argument '\(word)' (settings are given as --name value; see swiftgan train --help)")
+            }
+            let body = word.dropFirst(2)
+            if let eq = body.firstIndex(of: "=") {
+                words.append((String(body[..<eq]), String(body[body.index(after: eq)...])))
+            } else {
+                let flag = String(body)
+                let isSwitch = allFields.first { $0.flag == flag }?.isSwitch
+                    ?? ModelRegistry.families.flatMap(\.options).first { $0.flag == flag }?.isSwitch ?? false
+                if isSwitch {
+                    words.append((flag, nil))
+                } else {
+                    guard i + 1 < arguments.count else { throw ConfigError("--\(flag) needs a value") }
+                    words.append((flag, arguments[i + 1]))
+                    i += 1
+                }
+            }
+            i += 1
+        }
+        for (flag, value) in words where flag == "model" { try Self.fields[0].set(text: value ?? "", in: &self) }
+        _ = try ModelRegistry.family(named: model)
+        let fields = allFields
+        for (flag, value) in words where flag != "model" {
+            guard let field = fields.first(where: { $0.flag == flag }) else {
+                let owner = ModelRegistry.families.first { $0.options.contains { $0.flag == flag } }
+                throw ConfigError("unknown option '--\(flag)'" + (owner.map { " for model \(model) (it is a setting of --model \($0.name))" } ?? " (see swiftgan train --help)"))
+            }
+            if field.isSwitch && value == nil {
+                try field.set(.bool(true), in: &self)
+            } else {
+                try field.set(text: value ?? "", in: &self)
+            }
+        }
+    }
+
+    /// Two lines per field (the help wraps at 80 columns): the flag with its default, then
+    /// the help and the JSON key.
+    public static func helpText(for fields: [ConfigField], defaults: TrainingConfig) -> String {
+        fields.map { field in
+            let value = field.value(in: defaults)
+            let flag = field.isSwitch ? "--\(field.flag)" : "--\(field.flag) <v>"
+            return "  \(flag)\(value == .null || field.isSwitch ? "" : "  (default: \(value))")\n      \(field.help) [\(field.key)]"
+        }.joined(separator: "\n")
+    }
+}
