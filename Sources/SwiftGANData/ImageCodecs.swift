@@ -22,6 +22,12 @@ public struct ImageHeader: Equatable {
     public var height: Int
     /// 1 for grayscale, 3 for color (palettes count as color).
     public var channels: Int
+
+    public init(width: Int, height: Int, channels: Int) {
+        self.width = width
+        self.height = height
+        self.channels = channels
+    }
 }
 
 /// Reads PNG and JPEG files through libpng and libjpeg-turbo. The format is recognised by the
