@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what SwiftGAN needs on Debian or Ubuntu, skipping what is already there.
 set -euo pipefail
-packages=(libdnnl-dev liblapacke-dev zlib1g-dev dataset-fashion-mnist)
+packages=(libdnnl-dev liblapacke-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

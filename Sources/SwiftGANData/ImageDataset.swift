@@ -26,12 +26,45 @@ public struct ImageDataset {
         case fashionMNIST = "fashion-mnist"
 
         /// Where the data is by default: the shared MNIST copy beside the project, or Debian's
-        /// `dataset-fashion-mnist` package.
+        /// `dataset-fashion-mnist` package. `locateDefaultDirectory()` resolves the relative one.
         public var defaultDirectory: String {
             switch self {
             case .mnist: "../shared/data/mnist"
             case .fashionMNIST: "/usr/share/datasets/fashion-mnist"
             }
+        }
+
+        /// The places searched for the data when no directory is given, in order. For MNIST:
+        /// `$SWIFTGAN_MNIST_DIR`, `defaultDirectory` from the current directory, then
+        /// `shared/data/mnist` beside each of the executable's first parent folders (so the
+        /// copy beside the checkout is found from `.build/release/swiftgan` wherever it runs).
+        public var searchedDirectories: [String] {
+            guard self == .mnist else { return [defaultDirectory] }
+            var candidates: [String] = []
+            if let fromEnvironment = ProcessInfo.processInfo.environment["SWIFTGAN_MNIST_DIR"], !fromEnvironment.isEmpty {
+                candidates.append(fromEnvironment)
+            }
+            candidates.append(defaultDirectory)
+            if var folder = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() {
+                for _ in 0..<6 where folder.path != "/" {
+                    candidates.append(folder.appendingPathComponent("shared/data/mnist").path)
+                    folder = folder.deletingLastPathComponent()
+                }
+            }
+            return candidates
+        }
+
+        /// The first of `searchedDirectories` holding the training images.
+        public func locateDefaultDirectory() throws -> String {
+            let candidates = searchedDirectories
+            for dir in candidates where ["train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"].contains(where: {
+                FileManager.default.fileExists(atPath: dir + "/" + $0)
+            }) {
+                return dir
+            }
+            let looked = self == .mnist && ProcessInfo.processInfo.environment["SWIFTGAN_MNIST_DIR"] == nil
+                ? ["$SWIFTGAN_MNIST_DIR (unset)"] + candidates : candidates
+            throw DataError(path: rawValue, "dataset not found; looked in \(looked.joined(separator: ", ")) (set SWIFTGAN_MNIST_DIR or pass a directory)")
         }
     }
 
@@ -40,7 +73,7 @@ public struct ImageDataset {
     /// Loads MNIST or Fashion-MNIST (same file names) from `directory`; files may be gzip
     /// compressed (`.gz`) or raw.
     public static func load(_ dataset: Known, split: Split = .train, directory: String? = nil) throws -> ImageDataset {
-        let dir = directory ?? dataset.defaultDirectory
+        let dir = try directory ?? dataset.locateDefaultDirectory()
         let stem = split == .train ? "train" : "t10k"
         let imagePath = try locate(dir, "\(stem)-images-idx3-ubyte")
         let labelPath = try locate(dir, "\(stem)-labels-idx1-ubyte")
@@ -72,4 +105,36 @@ public struct ImageDataset {
         let k = min(n, count)
         return ImageDataset(images: images.slice(axis: 0, 0..<k), labels: Array(labels.prefix(k)), name: name)
     }
+}
+
+/// An IDX dataset is an image collection whose labels are always present and whose classes
+/// are the digits "0"…"9" (Fashion-MNIST's classes are numbered the same way).
+extension ImageDataset: ImageCollection {
+    public var classNames: [String] { (0..<10).map(String.init) }
+
+    public func images(at indices: [Int]) -> Tensor { images.rows(indices) }
+
+    /// The images as bytes with the channels and size asked for (see `ImageResampling`).
+    func converted(channels: Int, height: Int, width: Int) -> ByteImageCollection {
+        let shape = imageShape
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(count * channels * height * width)
+        images.withUnsafeBufferPointer { values in
+            let per = shape.reduce(1, *)
+            for i in 0..<count {
+                // Stored planar [C, H, W]; decoded images are interleaved, which for one channel is the same.
+                let bytes = (0..<per).map { UInt8(max(0, min(255, ((values[i * per + $0] + 1) * 127.5).rounded()))) }
+                let image = ImageResampling.convert(DecodedImage(width: shape[2], height: shape[1], channels: 1, pixels: bytes),
+                                                    toChannels: channels)
+                pixels += ImageResampling.resizeAndCrop(image, height: height, width: width)
+            }
+        }
+        return ByteImageCollection(pixels: pixels, imageShape: [channels, height, width], labels: labels, classNames: classNames)
+    }
+}
+
+// `ImageDataset.labels` is non-optional for the code that uses it directly; this witness gives
+// the protocol its optional view of the same array.
+extension ImageCollection where Self == ImageDataset {
+    public var labels: [Int]? { (self as ImageDataset).labels as [Int] }
 }
