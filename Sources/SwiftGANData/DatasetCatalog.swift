@@ -86,7 +86,9 @@ public enum DatasetCatalog {
                     || (target.width ?? shape[2]) != shape[2] else { return data }
             return data.converted(channels: target.channels ?? shape[0], height: target.height ?? shape[1], width: target.width ?? shape[2])
         }
-        return LoadedDataset(name: name, train: .images(try split(.train)), test: .images(try split(.test)))
+        let dir = directory
+        let hasTest = ["t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte"].contains { FileManager.default.fileExists(atPath: dir + "/" + $0) }
+        return LoadedDataset(name: name, train: .images(try split(.train)), test: hasTest ? .images(try split(.test)) : nil)
     }
 
     static func loadFolder(_ directory: String, target: ImageFolder.Target, settings: ImageFolder.Settings) throws -> LoadedDataset {

@@ -1,0 +1,118 @@
+import Foundation
+import SwiftGAN
+import SwiftGANTestSupport
+import Testing
+
+/// `swiftgan train` end to end: resume, run-directory safety, image folders, settings.
+@Suite(.serialized) struct TrainCommandTests {
+    let cli = CLITests()
+
+    /// The README's `--resume`: a run trained to 20 steps and resumed from the command line to
+    /// 40 ends with the same bytes as a run that went to 40 at once.
+    @Test func resumeFromTheCommandLineIsBitwiseExact() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 128)
+        let base = ["train", "--model", "mlp", "--data-dir", data, "--checkpoint-every", "20", "--sample-every", "20",
+                    "--log-every", "10", "--ema", "0.9", "--instance-noise", "0.1", "--seed", "5"]
+        let root = try Fixtures.temporaryDirectory()
+        let whole = try cli.swiftgan(base + ["--steps", "40", "--out", root + "/whole"])
+        #expect(whole.status == 0, "train failed: \(whole.error)")
+        let first = try cli.swiftgan(base + ["--steps", "40", "--out", root + "/split"])
+        #expect(first.status == 0)
+        // Stop the second run at 20 by resuming from its step-20 checkpoint alone.
+        try FileManager.default.removeItem(atPath: root + "/split/checkpoints/step_000040")
+        let resumed = try cli.swiftgan(["train", "--resume", root + "/split"])
+        #expect(resumed.status == 0, "resume failed: \(resumed.error)")
+        #expect(resumed.output.contains("step 40/40"))
+        for file in ["generator.safetensors", "discriminator.safetensors", "generator_ema.safetensors"] {
+            #expect(try AtomicFile.read("\(root)/whole/\(file)") == AtomicFile.read("\(root)/split/\(file)"), "\(file) differs")
+        }
+        let extended = try cli.swiftgan(["train", "--resume", root + "/split", "--steps", "50", "--log-every", "25"])
+        #expect(extended.status == 0, "extending failed: \(extended.error)")
+        #expect(try TrainingConfig.load(root + "/split/config.json").steps == 50)
+        let done = try cli.swiftgan(["train", "--resume", root + "/split"])
+        #expect(done.status != 0 && done.error.contains("already has 50 of 50 steps"))
+    }
+
+    /// A new run never deletes what it did not write.
+    @Test func outIsRefusedUnlessItIsEmptyOrAnEarlierRunToOverwrite() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 32)
+        let base = ["train", "--data-dir", data, "--steps", "2", "--batch", "8"]
+        let busy = try Fixtures.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: busy + "/checkpoints", withIntermediateDirectories: true)
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: busy + "/checkpoints/mine.txt"))
+        let refused = try cli.swiftgan(base + ["--out", busy, "--overwrite"])
+        #expect(refused.status != 0 && refused.error.contains("not empty and holds no SwiftGAN run"))
+        #expect(FileManager.default.fileExists(atPath: busy + "/checkpoints/mine.txt"))
+        let run = try Fixtures.temporaryDirectory() + "/run"
+        #expect(try cli.swiftgan(base + ["--out", run]).status == 0)
+        let again = try cli.swiftgan(base + ["--out", run])
+        #expect(again.status != 0 && again.error.contains("already holds a run"))
+        #expect(again.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+        #expect(try cli.swiftgan(base + ["--out", run, "--overwrite"]).status == 0)
+    }
+
+    /// Bad settings are refused up front with one line naming the flag.
+    @Test func badSettingsAreOneLineErrors() throws {
+        for (arguments, message) in [(["--lr-g", "inf"], "--lr-g must be a finite number, got 'inf'"),
+                                     (["--steps", "0"], "steps must be positive"),
+                                     (["--stpes", "3"], "unknown option '--stpes'"),
+                                     (["--model", "nope"], "unknown model 'nope'")] {
+            let r = try cli.swiftgan(["train"] + arguments + ["--out", try Fixtures.temporaryDirectory() + "/r"])
+            #expect(r.status != 0 && r.error.contains(message), "\(arguments): \(r.error)")
+            #expect(!r.error.contains("Fatal error"))
+        }
+        for arguments in [["--batch", "0"], ["--batch", "-3"], ["--windows", "0"], ["--model", "nope"]] {
+            let r = try cli.swiftgan(["bench"] + arguments)
+            #expect(r.status != 0 && r.error.contains(arguments[0]) && !r.error.contains("Fatal error"), "\(arguments): \(r.error)")
+        }
+        let help = try cli.swiftgan(["train", "--help"])
+        #expect(help.output.contains("--lr-d <v>  (default: 0.0002)") && help.output.contains("toy-cycle"))
+        #expect(help.output.contains("--lambda-cycle"))
+    }
+
+    /// The DCGAN trains on a folder of the user's PNGs in class subfolders (detected from
+    /// --data-dir alone); a corrupt file among them is skipped with a warning that names it.
+    @Test func trainsOnAFolderOfPNGsAndSkipsACorruptOne() throws {
+        let mnist = try ImageDataset.load(.mnist, split: .test, directory: Fixtures.mnistDirectory).prefix(300)
+        let folder = try Fixtures.temporaryDirectory() + "/digits"
+        let pixels = mnist.images.scalars
+        for i in 0..<mnist.count {
+            let bytes = pixels[(i * 784)..<((i + 1) * 784)].map { UInt8(max(0, min(255, ($0 + 1) * 127.5)).rounded()) }
+            try TestImages.write(PNG.encode(width: 28, height: 28, color: .gray, pixels: bytes),
+                                 to: "\(folder)/\(mnist.labels[i])/\(i).png")
+        }
+        let cache = try Fixtures.temporaryDirectory()
+        let run = try Fixtures.temporaryDirectory() + "/run"
+        let clean = try cli.swiftgan(["train", "--model", "dcgan", "--data-dir", folder, "--steps", "3", "--batch", "16",
+                                      "--out", run], environment: ["SWIFTGAN_CACHE_DIR": cache])
+        #expect(clean.status == 0, "train failed: \(clean.error)")
+        #expect(FileManager.default.fileExists(atPath: run + "/samples/latest.png"))
+        #expect(try GANModelKind.of(weights: run + "/generator.safetensors", given: nil) == .dcgan)
+
+        try Data("not a png at all".utf8).write(to: URL(fileURLWithPath: "\(folder)/3/broken.png"))
+        let warned = try cli.swiftgan(["train", "--model", "dcgan", "--dataset", "folder", "--data-dir", folder, "--steps", "2",
+                                       "--batch", "16", "--out", run, "--overwrite"], environment: ["SWIFTGAN_CACHE_DIR": cache])
+        #expect(warned.status == 0, "train failed: \(warned.error)")
+        #expect(warned.error.contains("\(folder)/3/broken.png") && warned.error.contains("skipped"))
+
+        let empty = try Fixtures.temporaryDirectory() + "/empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let none = try cli.swiftgan(["train", "--dataset", "folder", "--data-dir", empty, "--steps", "2",
+                                     "--out", try Fixtures.temporaryDirectory() + "/r"])
+        #expect(none.status != 0 && none.error.contains(empty))
+        #expect(none.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+    }
+
+    /// The four-model recipe trains from the command line and samples without --model.
+    @Test func cycleRecipeTrainsAndWeightsSampleWithoutModel() throws {
+        let run = try Fixtures.temporaryDirectory() + "/cycle"
+        let r = try cli.swiftgan(["train", "--model", "toy-cycle", "--steps", "30", "--lambda-cycle", "5", "--out", run])
+        #expect(r.status == 0, "train failed: \(r.error)")
+        for file in ["G_AB", "G_BA", "D_A", "D_B"] {
+            #expect(FileManager.default.fileExists(atPath: "\(run)/\(file).safetensors"))
+        }
+        #expect(try TrainingConfig.load(run + "/config.json").option("lambdaCycle", as: Float.self) == 5)
+    }
+}
