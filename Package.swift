@@ -43,6 +43,7 @@ let package = Package(
         .testTarget(name: "SwiftGANEngineTests", dependencies: ["SwiftGANTestSupport", "SwiftGANKernels"], swiftSettings: v5),
         .testTarget(name: "SwiftGANNNTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
         .testTarget(name: "SwiftGANDataTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
+        .testTarget(name: "SwiftGANImagesTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
         .testTarget(name: "SwiftGANCoreTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
         .testTarget(name: "SwiftGANEvaluationTests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),
         .testTarget(name: "swiftganCLITests", dependencies: ["SwiftGANTestSupport"], swiftSettings: v5),

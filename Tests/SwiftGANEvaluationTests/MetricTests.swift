@@ -30,6 +30,24 @@ import Testing
         close(prdc.coverage, "coverage")
     }
 
+    /// Too few rows, NaN or infinity, and zero KID subsets are errors, not traps or NaN results.
+    @Test func degenerateFeaturesAreErrors() throws {
+        var rng = RandomGenerator(seed: 8)
+        let x = rng.normal([30, 4])
+        var values = x.scalars
+        values[5] = .nan
+        let withNaN = Tensor(values, shape: [30, 4])
+        values[5] = -.infinity
+        let withInfinity = Tensor(values, shape: [30, 4])
+        for kind in MetricKind.allCases {
+            for bad in [withNaN, withInfinity, rng.normal([1, 4]), Tensor.zeros([0, 4])] {
+                #expect(throws: MetricError.self, "\(kind) with \(bad.shape)") { try MetricReport.compare(real: x, fake: bad, metrics: [kind]) }
+            }
+        }
+        #expect(throws: MetricError.self) { try FrechetDistance.compute(real: x, fake: rng.normal([1, 4])) }
+        #expect(throws: MetricError.self) { try KernelInceptionDistance.compute(real: x, fake: x, subsets: 0, subsetSize: 10) }
+    }
+
     @Test func fidOfASetWithItselfIsZeroAndGrowsWithAShift() throws {
         var rng = RandomGenerator(seed: 3)
         let x = rng.normal([500, 8])

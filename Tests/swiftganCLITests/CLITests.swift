@@ -108,6 +108,60 @@ import Testing
         #expect(badZ.status != 0 && badZ.error.contains("\(dir)/z.npy: latents have shape [2, 10]"))
     }
 
+    /// A failure the user caused: non-zero exit, one line on stderr containing `names`, and no
+    /// crash report.
+    func expectOneLineError(_ result: Result, naming names: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+        let lines = result.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n")
+        #expect(result.status != 0 && result.status < 128, "exit status \(result.status)", sourceLocation: sourceLocation)
+        #expect(lines.count == 1, "expected one line, got: \(result.error)", sourceLocation: sourceLocation)
+        for name in names { #expect(result.error.contains(name), "\(name) not in: \(result.error)", sourceLocation: sourceLocation) }
+        #expect(!result.error.contains("Fatal error") && !result.error.contains("Stack dump") && !result.error.contains("backtrace"),
+                sourceLocation: sourceLocation)
+    }
+
+    @Test func metricsRejectBadFlagsAndFeatureFilesInOneLine() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        var rng = RandomGenerator(seed: 1)
+        try NPY.write(rng.normal([20, 4]), to: dir + "/r.npy")
+        for subsets in ["0", "-1"] {
+            let result = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/r.npy", "--kid-subsets=\(subsets)"])
+            expectOneLineError(result, naming: "--kid-subsets")
+        }
+        try NPY.write(Tensor.zeros([0, 4]), to: dir + "/empty.npy")
+        try NPY.write(rng.normal([1, 4]), to: dir + "/one.npy")
+        var values = rng.normal([20, 4]).scalars
+        values[9] = .nan
+        try NPY.write(Tensor(values, shape: [20, 4]), to: dir + "/nan.npy")
+        values[9] = .infinity
+        try NPY.write(Tensor(values, shape: [20, 4]), to: dir + "/inf.npy")
+        for (file, metric) in [("empty", "fid"), ("one", "kid"), ("one", "pr"), ("nan", "pr"), ("nan", "fid"), ("inf", "kid")] {
+            let result = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/\(file).npy", "--metrics", metric])
+            expectOneLineError(result, naming: "\(dir)/\(file).npy")
+        }
+    }
+
+    @Test func evaluatorTrainingRejectsZeroEpochsAndLabelsOutsideTheClasses() throws {
+        expectOneLineError(try swiftgan(["evaluator", "train", "--epochs", "0"]), naming: "--epochs")
+        let dir = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: dir, count: 128)
+        try TinyDataset.write(to: dir, count: 16, split: "test")
+        var labels = [UInt8](repeating: 3, count: 128)
+        labels[77] = 10
+        let labelFile = dir + "/train-labels-idx1-ubyte.gz"
+        try Data(Gzip.compress(IDXFile(shape: [128], bytes: labels).encoded())).write(to: URL(fileURLWithPath: labelFile))
+        let result = try swiftgan(["evaluator", "train", "--data-dir", dir, "--epochs", "1", "--out", dir + "/e.safetensors"])
+        expectOneLineError(result, naming: labelFile, "label 10")
+    }
+
+    @Test func anImpossibleSampleCountIsRefusedUpFront() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        var rng = RandomGenerator(seed: 0)
+        try MLPGenerator(generator: &rng).save(to: dir + "/g.safetensors")
+        let result = try swiftgan(["sample", "--weights", dir + "/g.safetensors", "--n", "100000000", "--npy", dir + "/o.npy"])
+        expectOneLineError(result, naming: "--n 100000000")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/o.npy"))
+    }
+
     @Test func metricsPrintsTheDocumentedJSONKeys() throws {
         let dir = try Fixtures.temporaryDirectory()
         let f = try Fixtures.load("metrics.safetensors")
