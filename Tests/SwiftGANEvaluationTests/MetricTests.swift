@@ -48,6 +48,20 @@ import Testing
         #expect(throws: MetricError.self) { try KernelInceptionDistance.compute(real: x, fake: x, subsets: 0, subsetSize: 10) }
     }
 
+    /// Distances are computed in row blocks of bounded memory; blocks of a few rows give the
+    /// same figures as one block of everything (and both match prdc, above).
+    @Test(arguments: ["a", "b", "c"])
+    func precisionRecallDoesNotDependOnTheBlockSize(_ name: String) throws {
+        let (real, fake) = (Self.f["\(name).real"]!, Self.f["\(name).fake"]!)
+        let whole = try PrecisionRecall.compute(real: real, fake: fake, nearestK: 3, blockBytes: .max / 2)
+        for blockBytes in [1, 4 * 7 * max(real.shape[0], fake.shape[0]), 4096] {
+            let blocked = try PrecisionRecall.compute(real: real, fake: fake, nearestK: 3, blockBytes: blockBytes)
+            #expect(blocked.precision == whole.precision && blocked.recall == whole.recall, "\(name) blocks of \(blockBytes) bytes")
+            #expect(blocked.density == whole.density && blocked.coverage == whole.coverage, "\(name) blocks of \(blockBytes) bytes")
+            #expect(abs(blocked.precision - Double(Self.f["\(name).precision"]!.item)) <= 1e-4)
+        }
+    }
+
     @Test func fidOfASetWithItselfIsZeroAndGrowsWithAShift() throws {
         var rng = RandomGenerator(seed: 3)
         let x = rng.normal([500, 8])
