@@ -176,10 +176,16 @@ import Testing
         let fid = json?["fid"] as? Double ?? 0
         #expect(abs(fid - Double(f["a.fid"]!.item)) < 1e-4 * Double(f["a.fid"]!.item))
         #expect(result.error.contains("warning: FID from fewer than 5,000 samples"))
-        let exact = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/r.npy", "--metrics", "kid",
-                                  "--kid-subsets", "1", "--kid-subset-size", "300", "--json"])
+        // One subset of all samples is the exact MMD² that torch-fidelity gives with
+        // kid_subsets=1 on the first 250 rows of each set (make_fixtures.py's "a.kid_all").
+        try NPY.write(f["a.real"]!.slice(axis: 0, 0..<250), to: dir + "/r250.npy")
+        let exact = try swiftgan(["metrics", "--real", dir + "/r250.npy", "--fake", dir + "/f.npy", "--metrics", "kid",
+                                  "--kid-subsets", "1", "--kid-subset-size", "250", "--json"])
+        #expect(exact.status == 0, "metrics failed: \(exact.error)")
         let kid = try JSONSerialization.jsonObject(with: Data(exact.output.utf8)) as? [String: Any]
-        #expect(kid?["fid"] == nil && kid?["kid_std"] as? Double == 0)
+        let reference = Double(f["a.kid_all"]!.item)
+        let kidMean = kid?["kid_mean"] as? Double ?? .nan
+        #expect(kid?["fid"] == nil && abs(kidMean - reference) <= 1e-4 * abs(reference), "kid_mean \(kidMean) vs torch-fidelity \(reference)")
         let bad = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/missing.npy"])
         #expect(bad.status != 0 && bad.error.contains("\(dir)/missing.npy: no such file"))
     }
@@ -189,6 +195,10 @@ import Testing
                                   "--n", "2000", "--json"])
         #expect(floor.status == 0, "eval failed: \(floor.error)")
         let real = try JSONSerialization.jsonObject(with: Data(floor.output.utf8)) as? [String: Any]
+        let floorText = try swiftgan(["eval", "--dataset", "mnist", "--data-dir", Fixtures.mnistDirectory, "--real-vs-real",
+                                      "--n", "200"])
+        #expect(floorText.output.contains("samples: 10000 test (real), 200 train (real)"), "\(floorText.output)")
+        #expect(!floorText.output.contains("generated"))
         var rng = RandomGenerator(seed: 0)
         let dir = try Fixtures.temporaryDirectory()
         try MLPGenerator(generator: &rng).save(to: dir + "/g.safetensors")
