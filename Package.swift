@@ -55,5 +55,6 @@ let package = Package(
         .testTarget(name: "SwiftGANCoreTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "SwiftGANEvaluationTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "swiftganCLITests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
+        .testTarget(name: "SwiftGANImagesTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
     ]
 )

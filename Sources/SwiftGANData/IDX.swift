@@ -19,17 +19,12 @@ public struct IDXFile {
     }
 
     public static func read(_ path: String) throws -> IDXFile {
-        let data = try Gzip.readMaybeCompressed(path)
-        guard data.count >= 4 else { throw DataError(path: path, "not an IDX file (too short)") }
-        guard data[0] == 0, data[1] == 0 else { throw DataError(path: path, "not an IDX file (bad magic number)") }
-        guard data[2] == 0x08 else { throw DataError(path: path, "unsupported IDX element type 0x\(String(data[2], radix: 16)) (need unsigned bytes)") }
-        let rank = Int(data[3])
-        guard rank >= 1, rank <= 4, data.count >= 4 + 4 * rank else { throw DataError(path: path, "not an IDX file (bad header)") }
-        let shape = (0..<rank).map { d in
-            (0..<4).reduce(0) { $0 << 8 | Int(data[4 + 4 * d + $1]) }
+        // A compressed file is inflated no further than its header says it holds.
+        let data = try Gzip.readMaybeCompressed(path) { prefix in
+            try header(prefix, path: path).map { $0.dataStart + $0.dataCount }
         }
-        let start = 4 + 4 * rank
-        let expected = shape.reduce(1, *)
+        guard data.count >= 4 else { throw DataError(path: path, "not an IDX file (too short)") }
+        guard let (shape, start, expected) = try header(data, path: path) else { throw DataError(path: path, "not an IDX file (bad header)") }
         guard data.count - start >= expected else {
             throw DataError(path: path, "truncated: header says \(shape.map(String.init).joined(separator: "×")) = \(expected) bytes, file has \(data.count - start)")
         }
@@ -37,5 +32,33 @@ public struct IDXFile {
             throw DataError(path: path, "corrupt: \(data.count - start - expected) bytes after the data the header describes")
         }
         return IDXFile(shape: shape, bytes: Array(data[start...]))
+    }
+
+    /// The shape, where the data starts and its size in bytes, from the first bytes of a file;
+    /// nil while `data` is too short to hold the header. Sizes are overflow-checked: a header's
+    /// four dimensions can multiply past Int.max.
+    static func header(_ data: [UInt8], path: String) throws -> (shape: [Int], dataStart: Int, dataCount: Int)? {
+        guard data.count >= 4 else { return nil }
+        guard data[0] == 0, data[1] == 0 else { throw DataError(path: path, "not an IDX file (bad magic number)") }
+        guard data[2] == 0x08 else { throw DataError(path: path, "unsupported IDX element type 0x\(String(data[2], radix: 16)) (need unsigned bytes)") }
+        let rank = Int(data[3])
+        guard rank >= 1, rank <= 4 else { throw DataError(path: path, "not an IDX file (bad header: rank \(rank))") }
+        guard data.count >= 4 + 4 * rank else { return nil }
+        let shape = (0..<rank).map { d in
+            (0..<4).reduce(0) { $0 << 8 | Int(data[4 + 4 * d + $1]) }
+        }
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else {
+                throw DataError(path: path, "corrupt header: dimensions \(shape.map(String.init).joined(separator: "×")) overflow")
+            }
+            count = product
+        }
+        let start = 4 + 4 * rank
+        guard count <= Int.max - start else {
+            throw DataError(path: path, "corrupt header: dimensions \(shape.map(String.init).joined(separator: "×")) overflow")
+        }
+        return (shape, start, count)
     }
 }

@@ -77,17 +77,21 @@ public struct ImageDataset {
         let stem = split == .train ? "train" : "t10k"
         let imagePath = try locate(dir, "\(stem)-images-idx3-ubyte")
         let labelPath = try locate(dir, "\(stem)-labels-idx1-ubyte")
-        return try loadIDX(images: imagePath, labels: labelPath, name: dataset.rawValue)
+        return try loadIDX(images: imagePath, labels: labelPath, name: dataset.rawValue, classCount: 10)
     }
 
-    /// Loads an image/label pair of IDX files.
-    public static func loadIDX(images imagePath: String, labels labelPath: String, name: String) throws -> ImageDataset {
+    /// Loads an image/label pair of IDX files; with `classCount`, every label must be below it.
+    public static func loadIDX(images imagePath: String, labels labelPath: String, name: String,
+                               classCount: Int? = nil) throws -> ImageDataset {
         let images = try IDXFile.read(imagePath)
         guard images.shape.count == 3 else { throw DataError(path: imagePath, "expected images of rank 3, found shape \(images.shape)") }
         let labels = try IDXFile.read(labelPath)
         guard labels.shape.count == 1 else { throw DataError(path: labelPath, "expected labels of rank 1, found shape \(labels.shape)") }
         guard labels.shape[0] == images.shape[0] else {
             throw DataError(path: labelPath, "\(labels.shape[0]) labels for \(images.shape[0]) images in \(imagePath)")
+        }
+        if let classCount, let bad = labels.bytes.firstIndex(where: { Int($0) >= classCount }) {
+            throw DataError(path: labelPath, "label \(labels.bytes[bad]) at index \(bad) is not a class of \(name) (0 to \(classCount - 1))")
         }
         let tensor = Tensor(images.bytes.map { Float($0) / 127.5 - 1 }, shape: [images.shape[0], 1, images.shape[1], images.shape[2]])
         return ImageDataset(images: tensor, labels: labels.bytes.map(Int.init), name: name)

@@ -59,6 +59,20 @@ public final class Tensor {
         self.init(shape: shape, storage: TensorStorage(uninitializedCount: shape.reduce(1, *)))
     }
 
+    /// An uninitialized tensor whose size comes from user input: throws
+    /// `TensorAllocationError` for a negative dimension, a size that overflows or memory that
+    /// is not there, where the other initializers would stop the program.
+    public convenience init(checkedUninitializedShape shape: [Int]) throws {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else { throw TensorAllocationError(count: dimension, reason: "negative dimension in shape \(shape)") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw TensorAllocationError(count: .max, reason: "shape \(shape) has more values than memory can address") }
+            count = product
+        }
+        self.init(shape: shape, storage: try TensorStorage(checkedCount: count))
+    }
+
     public static func zeros(_ shape: [Int], requiresGrad: Bool = false) -> Tensor {
         Tensor(shape: shape, storage: TensorStorage(zeros: shape.reduce(1, *)), requiresGrad: requiresGrad)
     }

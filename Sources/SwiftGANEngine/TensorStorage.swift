@@ -14,6 +14,19 @@ public final class TensorStorage {
         pointer = StoragePool.shared.take(count)
     }
 
+    /// Allocates `count` floats, or throws `TensorAllocationError` when the count is negative,
+    /// its byte size overflows, or the memory is not there: for sizes that come from user input,
+    /// where a failed allocation is a message rather than a crash.
+    public init(checkedCount count: Int) throws {
+        guard count >= 0 else { throw TensorAllocationError(count: count, reason: "a negative size") }
+        guard let pointer = StoragePool.shared.tryTake(count) else {
+            let (bytes, overflow) = max(count, 1).multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+            throw TensorAllocationError(count: count, reason: overflow ? "more bytes than memory can address" : "out of memory (\(bytes) bytes)")
+        }
+        self.count = count
+        self.pointer = pointer
+    }
+
     public convenience init(zeros count: Int) {
         self.init(uninitializedCount: count)
         pointer.update(repeating: 0, count: count)
@@ -24,6 +37,13 @@ public final class TensorStorage {
     public var buffer: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: pointer, count: count)
     }
+}
+
+/// A tensor buffer that could not be allocated.
+public struct TensorAllocationError: Error, CustomStringConvertible {
+    public let count: Int
+    public let reason: String
+    public var description: String { "cannot allocate a tensor of \(count) values: \(reason)" }
 }
 
 /// Keeps freed tensor buffers, by size, for the next tensor of the same size.
@@ -46,6 +66,14 @@ final class StoragePool: @unchecked Sendable {
     private init() {}
 
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        guard let pointer = tryTake(count) else {
+            fatalError("SwiftGAN: out of memory allocating \(count) floats")
+        }
+        return pointer
+    }
+
+    /// A buffer of `count` floats, or nil when its size overflows or malloc fails.
+    func tryTake(_ count: Int) -> UnsafeMutablePointer<Float>? {
         let capacity = max(count, 1)
         pthread_mutex_lock(lock)
         if let pointer = free[capacity]?.popLast() {
@@ -55,10 +83,8 @@ final class StoragePool: @unchecked Sendable {
         }
         pthread_mutex_unlock(lock)
         var raw: UnsafeMutableRawPointer?
-        let bytes = capacity * MemoryLayout<Float>.stride
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            fatalError("SwiftGAN: out of memory allocating \(bytes) bytes")
-        }
+        let (bytes, overflow) = capacity.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        guard !overflow, posix_memalign(&raw, 64, bytes) == 0, let raw else { return nil }
         return raw.bindMemory(to: Float.self, capacity: capacity)
     }
 

@@ -76,8 +76,12 @@ public final class EvaluatorNetwork: Module {
     /// accuracy) after each epoch.
     public static func train(_ dataset: ImageDataset.Known, directory: String? = nil, epochs: Int, seed: UInt64 = 0,
                              progress: (Int, Double) -> Void = { _, _ in }) throws -> (EvaluatorNetwork, Double) {
+        guard epochs >= 1 else { throw MetricError("training an evaluator needs at least 1 epoch, got \(epochs)") }
         let train = try ImageDataset.load(dataset, split: .train, directory: directory)
         let test = try ImageDataset.load(dataset, split: .test, directory: directory)
+        guard train.count >= 128 else {
+            throw MetricError("\(directory ?? dataset.defaultDirectory): \(train.count) training images; an evaluator trains on batches of 128")
+        }
         var rng = RandomGenerator(seed: seed)
         let network = EvaluatorNetwork(generator: &rng)
         let optimizer = Adam(parameters: network.parameters(), learningRate: 1e-3)

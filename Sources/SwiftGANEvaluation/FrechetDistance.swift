@@ -16,7 +16,7 @@ public struct MetricError: Error, CustomStringConvertible {
 /// covariances (fewer samples than dimensions), where a general matrix square root is not.
 public enum FrechetDistance {
     public static func compute(_ a: FeatureStatistics, _ b: FeatureStatistics) throws -> Double {
-        precondition(a.dimension == b.dimension, "feature dimensions differ: \(a.dimension) and \(b.dimension)")
+        guard a.dimension == b.dimension else { throw MetricError("feature dimensions differ: \(a.dimension) and \(b.dimension)") }
         let d = a.dimension
         var meanTerm = 0.0
         for j in 0..<d { meanTerm += (a.mean[j] - b.mean[j]) * (a.mean[j] - b.mean[j]) }
@@ -47,6 +47,10 @@ public enum FrechetDistance {
 
     /// FID between two feature matrices [n, d].
     public static func compute(real: Tensor, fake: Tensor) throws -> Double {
-        try compute(FeatureStatistics(real), FeatureStatistics(fake))
+        for (name, features) in [("real", real), ("generated", fake)] where features.rank != 2 || features.shape[0] < 2 {
+            throw MetricError("FID needs [n ≥ 2, d] features; the \(name) ones have shape \(features.shape)")
+        }
+        guard real.shape[1] == fake.shape[1] else { throw MetricError("feature dimensions differ: \(real.shape[1]) and \(fake.shape[1])") }
+        return try compute(FeatureStatistics(real), FeatureStatistics(fake))
     }
 }

@@ -14,11 +14,13 @@ public enum KernelInceptionDistance {
 
     public static func compute(real: Tensor, fake: Tensor, subsets: Int = 100, subsetSize: Int = 1000,
                                seed: UInt64 = 0) throws -> Result {
+        guard real.rank == 2, fake.rank == 2 else { throw MetricError("KID needs [n, d] features, got \(real.shape) and \(fake.shape)") }
         let (n1, n2, d) = (real.shape[0], fake.shape[0], real.shape[1])
         guard fake.shape[1] == d else { throw MetricError("feature dimensions differ: \(d) and \(fake.shape[1])") }
         guard subsetSize >= 2, subsetSize <= n1, subsetSize <= n2 else {
             throw MetricError("KID subset size \(subsetSize) must be at least 2 and at most the sample counts (\(n1), \(n2))")
         }
+        guard subsets >= 1 else { throw MetricError("KID needs at least 1 subset, got \(subsets)") }
         var rng = RandomGenerator(seed: seed)
         var values: [Double] = []
         for _ in 0..<subsets {

@@ -29,6 +29,10 @@ public struct MetricReport: Codable, Sendable {
     public var klFromUniform: Double?
     public var twoSampleAccuracy: Double?
     public var warnings: [String] = []
+    /// What the two sets are, for the text report (not in the JSON): "real" and "generated",
+    /// or, comparing the real data with itself, which split each is.
+    public var realDescription = "real"
+    public var fakeDescription = "generated"
 
     enum CodingKeys: String, CodingKey {
         case nReal = "n_real", nFake = "n_fake", fid, kidMean = "kid_mean", kidStd = "kid_std", precision, recall
@@ -42,6 +46,8 @@ public struct MetricReport: Codable, Sendable {
         guard real.rank == 2, fake.rank == 2, real.shape[1] == fake.shape[1] else {
             throw MetricError("feature matrices must be [n, d] with the same d, got \(real.shape) and \(fake.shape)")
         }
+        try checkFeatures(real, "real")
+        try checkFeatures(fake, "generated")
         var report = MetricReport(nReal: real.shape[0], nFake: fake.shape[0])
         if metrics.contains(.fid) {
             report.fid = try FrechetDistance.compute(real: real, fake: fake)
@@ -63,6 +69,15 @@ public struct MetricReport: Codable, Sendable {
         return report
     }
 
+    /// Features the metrics can use: at least two rows, every value finite (a NaN would make
+    /// every distance and statistic meaningless).
+    static func checkFeatures(_ features: Tensor, _ name: String) throws {
+        guard features.shape[0] >= 2 else { throw MetricError("\(name) features have \(features.shape[0]) rows; the metrics need at least 2") }
+        if let bad = features.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
+            throw MetricError("\(name) features have a non-finite value at row \(bad / features.shape[1]), column \(bad % features.shape[1])")
+        }
+    }
+
     /// Everything the shipped evaluator gives for generated images against a dataset's test
     /// split: the feature metrics, the Inception-style score, mode counting and the classifier
     /// two-sample test.
@@ -73,6 +88,7 @@ public struct MetricReport: Codable, Sendable {
         let (realFeatures, _) = evaluator.extract(test.images)
         let (fakeFeatures, probabilities) = evaluator.extract(images)
         var report = try compare(real: realFeatures, fake: fakeFeatures, kidSubsets: kidSubsets)
+        report.realDescription = "test (real)"
         let score = ClassStatistics.inceptionScore(probabilities: probabilities)
         report.inceptionScoreMean = score.mean
         report.inceptionScoreStd = score.standardDeviation

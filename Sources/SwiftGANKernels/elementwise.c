@@ -14,7 +14,9 @@ SG_CLONES void sg_unary(int op, const float *x, float *y, int64_t n, float a, fl
     case SG_U_SQRT: SG_MAP(__builtin_elementwise_sqrt(v));
     case SG_U_TANH: SG_MAP(sg_tanhf(v));
     case SG_U_SIGMOID: SG_MAP(sg_sigmoidf(v));
-    case SG_U_RELU: SG_MAP(v > 0.0f ? v : 0.0f);
+    // NaN compares false with everything: each test below is written so that NaN takes the
+    // branch that returns it, as torch.relu, torch.maximum and torch.minimum propagate NaN.
+    case SG_U_RELU: SG_MAP(v <= 0.0f ? 0.0f : v);
     case SG_U_ABS: SG_MAP(fabsf(v));
     case SG_U_SOFTPLUS: SG_MAP(sg_softplusf(v));
     case SG_U_SIGN: SG_MAP(v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f));
@@ -63,8 +65,8 @@ SG_CLONES static void sg_binary_row(int op, const float *a, int64_t as, const fl
     case SG_B_SUB: SG_BIN_LOOP(u - v);
     case SG_B_MUL: SG_BIN_LOOP(u * v);
     case SG_B_DIV: SG_BIN_LOOP(u / v);
-    case SG_B_MAX: SG_BIN_LOOP(u > v ? u : v);
-    case SG_B_MIN: SG_BIN_LOOP(u < v ? u : v);
+    case SG_B_MAX: SG_BIN_LOOP((u > v || u != u) ? u : v);  // NaN in either operand is the result
+    case SG_B_MIN: SG_BIN_LOOP((u < v || u != u) ? u : v);
     case SG_B_GT: SG_BIN_LOOP(u > v ? 1.0f : 0.0f);
     case SG_B_GE: SG_BIN_LOOP(u >= v ? 1.0f : 0.0f);
     case SG_B_EQ: SG_BIN_LOOP(u == v ? 1.0f : 0.0f);

@@ -31,6 +31,16 @@ struct Metrics: ParsableCommand {
     @Flag(help: "Print one JSON line.")
     var json = false
 
+    // ValidationErrorLine rather than ValidationError: the message stays one line, without the
+    // usage text ArgumentParser appends to a ValidationError.
+    func validate() throws {
+        guard kidSubsets >= 1 else { throw ValidationErrorLine(message: "--kid-subsets must be at least 1, got \(kidSubsets)") }
+        if let kidSubsetSize, kidSubsetSize < 2 {
+            throw ValidationErrorLine(message: "--kid-subset-size must be at least 2, got \(kidSubsetSize)")
+        }
+        guard k >= 1 else { throw ValidationErrorLine(message: "--k must be at least 1, got \(k)") }
+    }
+
     func run() throws {
         let report = try reportingErrors { () throws -> MetricReport in
             let kinds = try Set(metrics.split(separator: ",").map { name -> MetricKind in
@@ -39,11 +49,25 @@ struct Metrics: ParsableCommand {
                 }
                 return kind
             })
-            return try MetricReport.compare(real: NPY.read(real), fake: NPY.read(fake), metrics: kinds,
+            return try MetricReport.compare(real: readFeatures(real), fake: readFeatures(fake), metrics: kinds,
                                             kidSubsets: kidSubsets, kidSubsetSize: kidSubsetSize, nearestK: k)
         }
         printReport(report, json: json)
     }
+}
+
+/// A feature matrix from a .npy file, checked so that a problem names the file: [n, d] with at
+/// least two rows (a covariance needs them) and only finite values.
+func readFeatures(_ path: String) throws -> Tensor {
+    let features = try NPY.read(path)
+    guard features.rank == 2 else { throw ValidationErrorLine(message: "\(path): features must be [n, d], got shape \(features.shape)") }
+    guard features.shape[0] >= 2 else {
+        throw ValidationErrorLine(message: "\(path): \(features.shape[0]) feature rows; the metrics need at least 2")
+    }
+    if let bad = features.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
+        throw ValidationErrorLine(message: "\(path): non-finite feature value at row \(bad / features.shape[1]), column \(bad % features.shape[1])")
+    }
+    return features
 }
 
 struct Eval: ParsableCommand {
@@ -86,7 +110,9 @@ struct Eval: ParsableCommand {
                 var zRNG = RandomGenerator(seed: seed)
                 images = withNoGrad { generator(model.sampleLatents(n, generator: &zRNG)) }
             }
-            return try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir)
+            var report = try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir)
+            if realVsReal { report.fakeDescription = "train (real)" }
+            return report
         }
         printReport(report, json: json)
     }
@@ -107,6 +133,10 @@ struct EvaluatorTrain: ParsableCommand {
     @Option(help: "Where to write the weights (safetensors).")
     var out: String?
 
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationErrorLine(message: "--epochs must be at least 1, got \(epochs)") }
+    }
+
     func run() throws {
         let dataset = data.dataset
         let path = out ?? "\(dataset.rawValue)-evaluator.safetensors"
@@ -125,7 +155,7 @@ func printReport(_ report: MetricReport, json: Bool) {
     for warning in report.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     if json { print(report.json()); return }
     func line(_ name: String, _ value: Double?) { if let value { print(String(format: "%-22@ %.6g", name, value)) } }
-    print("samples: \(report.nReal) real, \(report.nFake) generated")
+    print("samples: \(report.nReal) \(report.realDescription), \(report.nFake) \(report.fakeDescription)")
     line("FID", report.fid); line("KID (mean)", report.kidMean); line("KID (std)", report.kidStd)
     line("precision", report.precision); line("recall", report.recall); line("density", report.density)
     line("coverage", report.coverage); line("Inception-style score", report.inceptionScoreMean)

@@ -29,6 +29,7 @@ struct Sample: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let model = try GANModelKind.of(weights: weights, given: model)
+            if let n { try checkFits(n, model, flag: "--n \(n)") }
             var rng = RandomGenerator(seed: 0)
             let generator = model.makeGenerator(generator: &rng)
             try generator.load(from: weights)
@@ -38,12 +39,13 @@ struct Sample: ParsableCommand {
                 guard latents.rank == 2, latents.shape[1] == model.latentDimension else {
                     throw ValidationErrorLine(message: "\(z): latents have shape \(latents.shape); \(model.rawValue) needs [n, \(model.latentDimension)]")
                 }
+                try checkFits(latents.shape[0], model, flag: "\(z): \(latents.shape[0]) latents")
             } else {
                 var zRNG = RandomGenerator(seed: seed)
                 latents = model.sampleLatents(n!, generator: &zRNG)
             }
             generator.eval()
-            let images = withNoGrad { generator(latents) }
+            let images = try generate(generator, latents, model)
             let count = latents.shape[0]
             if let npy {
                 try NPY.write(images.reshaped(model.outputShape(batch: count)), to: npy)
@@ -54,12 +56,48 @@ struct Sample: ParsableCommand {
                 if model.makesImages {
                     picture = ImageGrid.png(images.reshaped([count] + model.imageShape))
                 } else {
-                    let extent = max(1, images.scalars.map(abs).max() ?? 1) * 1.1
-                    picture = ScatterPlot.png([.init(points: images, color: (214, 39, 40))], extent: extent)
+                    let finite = images.scalars.filter(\.isFinite)
+                    let extent = max(1, finite.map(abs).max() ?? 1) * 1.1
+                    let plot = ScatterPlot.render([.init(points: images, color: (214, 39, 40))], extent: extent)
+                    if plot.skipped > 0 {
+                        FileHandle.standardError.write(Data("warning: \(plot.skipped) of \(count) samples are not finite and are not plotted\n".utf8))
+                    }
+                    picture = plot.png
                 }
                 try AtomicFile.write(picture, to: png)
                 print("wrote \(png) (\(count) samples)")
             }
         }
+    }
+
+    /// Refuses, in one line, a sample count whose outputs (and their encoding for the files)
+    /// cannot fit in this machine's memory, before anything is allocated.
+    private func checkFits(_ count: Int, _ model: GANModelKind, flag: String) throws {
+        let perSample = model.imageShape.reduce(1, *) + model.latentDimension
+        // The outputs, the latents and a copy while the file is encoded, in Float32.
+        let (values, overflow) = count.multipliedReportingOverflow(by: perSample)
+        let (bytes, overflow2) = values.multipliedReportingOverflow(by: 2 * MemoryLayout<Float>.stride)
+        let memory = ProcessInfo.processInfo.physicalMemory
+        guard overflow || overflow2 || UInt64(bytes) > memory else { return }
+        let needed = overflow || overflow2 ? "more bytes than memory can address" : String(format: "%.1f GB", Double(bytes) / 1e9)
+        throw ValidationErrorLine(message: "\(flag): the samples need \(needed), more than this machine's \(String(format: "%.1f GB", Double(memory) / 1e9)) of memory")
+    }
+
+    /// The generator's outputs for `latents`, made in batches into one buffer allocated up front
+    /// (so an impossible allocation is an error message, and the activations stay small).
+    private func generate(_ generator: any UnaryLayer, _ latents: Tensor, _ model: GANModelKind) throws -> Tensor {
+        let count = latents.shape[0], perSample = model.imageShape.reduce(1, *)
+        let output = try Tensor(checkedUninitializedShape: [count, perSample])
+        let batchSize = 1024
+        var start = 0
+        while start < count {
+            let end = min(start + batchSize, count)
+            let batch = withNoGrad { generator(latents.slice(axis: 0, start..<end)) }
+            batch.withUnsafeBufferPointer { values in
+                (output.storage.pointer + start * perSample).update(from: values.baseAddress!, count: values.count)
+            }
+            start = end
+        }
+        return output
     }
 }

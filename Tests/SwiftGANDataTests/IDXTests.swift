@@ -53,6 +53,37 @@ import Testing
         #expect(e4.map { !$0.description.contains("\n") } == true)
     }
 
+    /// Four dimensions of 0xFFFFFFFF multiply past Int.max: an error naming the file, raw or
+    /// compressed, not an overflow trap.
+    @Test func overflowingDimensionsAreAnError() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let header: [UInt8] = [0, 0, 0x08, 4] + [UInt8](repeating: 0xff, count: 16) + [1, 2, 3]
+        for (path, bytes) in [(dir + "/huge-idx4-ubyte", header), (dir + "/huge.gz", Gzip.compress(header))] {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: DataError.self) { try IDXFile.read(path) }
+            #expect(error?.description.hasPrefix("\(path): corrupt header: dimensions 4294967295×4294967295") == true,
+                    "\(error.map(String.init(describing:)) ?? "no error")")
+        }
+    }
+
+    /// A small gzip file of a long run of zeros behind a one-image header stops inflating as
+    /// soon as it passes the 16 + 784 bytes the header announces, rather than inflating it all.
+    @Test func inflationStopsAtTheSizeTheHeaderAnnounces() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let bomb = Gzip.compress([0, 0, 0x08, 3, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28] + [UInt8](repeating: 0, count: 256 << 20))
+        #expect(bomb.count < 1 << 20, "the test file should be small: \(bomb.count) bytes")
+        let path = dir + "/bomb.gz"
+        try Data(bomb).write(to: URL(fileURLWithPath: path))
+        var inflated = 0
+        let error = #expect(throws: DataError.self) {
+            _ = try Gzip.readMaybeCompressed(path) { prefix in inflated = prefix.count; return 16 + 784 }
+        }
+        #expect(error?.description == "\(path): corrupt: more data than the header says (800 bytes)")
+        #expect(inflated <= 1 << 20, "inflated \(inflated) bytes before stopping")
+        let viaIDX = #expect(throws: DataError.self) { try IDXFile.read(path) }
+        #expect(viaIDX?.description == "\(path): corrupt: more data than the header says (800 bytes)")
+    }
+
     @Test func batchesAreSeededShuffledAndCoverAnEpoch() throws {
         var a = BatchSampler(datasetCount: 100, batchSize: 10, seed: 4)
         var b = BatchSampler(datasetCount: 100, batchSize: 10, seed: 4)

@@ -30,6 +30,38 @@ import Testing
         close(prdc.coverage, "coverage")
     }
 
+    /// Too few rows, NaN or infinity, and zero KID subsets are errors, not traps or NaN results.
+    @Test func degenerateFeaturesAreErrors() throws {
+        var rng = RandomGenerator(seed: 8)
+        let x = rng.normal([30, 4])
+        var values = x.scalars
+        values[5] = .nan
+        let withNaN = Tensor(values, shape: [30, 4])
+        values[5] = -.infinity
+        let withInfinity = Tensor(values, shape: [30, 4])
+        for kind in MetricKind.allCases {
+            for bad in [withNaN, withInfinity, rng.normal([1, 4]), Tensor.zeros([0, 4])] {
+                #expect(throws: MetricError.self, "\(kind) with \(bad.shape)") { try MetricReport.compare(real: x, fake: bad, metrics: [kind]) }
+            }
+        }
+        #expect(throws: MetricError.self) { try FrechetDistance.compute(real: x, fake: rng.normal([1, 4])) }
+        #expect(throws: MetricError.self) { try KernelInceptionDistance.compute(real: x, fake: x, subsets: 0, subsetSize: 10) }
+    }
+
+    /// Distances are computed in row blocks of bounded memory; blocks of a few rows give the
+    /// same figures as one block of everything (and both match prdc, above).
+    @Test(arguments: ["a", "b", "c"])
+    func precisionRecallDoesNotDependOnTheBlockSize(_ name: String) throws {
+        let (real, fake) = (Self.f["\(name).real"]!, Self.f["\(name).fake"]!)
+        let whole = try PrecisionRecall.compute(real: real, fake: fake, nearestK: 3, blockBytes: .max / 2)
+        for blockBytes in [1, 4 * 7 * max(real.shape[0], fake.shape[0]), 4096] {
+            let blocked = try PrecisionRecall.compute(real: real, fake: fake, nearestK: 3, blockBytes: blockBytes)
+            #expect(blocked.precision == whole.precision && blocked.recall == whole.recall, "\(name) blocks of \(blockBytes) bytes")
+            #expect(blocked.density == whole.density && blocked.coverage == whole.coverage, "\(name) blocks of \(blockBytes) bytes")
+            #expect(abs(blocked.precision - Double(Self.f["\(name).precision"]!.item)) <= 1e-4)
+        }
+    }
+
     @Test func fidOfASetWithItselfIsZeroAndGrowsWithAShift() throws {
         var rng = RandomGenerator(seed: 3)
         let x = rng.normal([500, 8])

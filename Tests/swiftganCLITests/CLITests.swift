@@ -111,6 +111,60 @@ import Testing
         #expect(badZ.status != 0 && badZ.error.contains("\(dir)/z.npy: latents have shape [2, 10]"))
     }
 
+    /// A failure the user caused: non-zero exit, one line on stderr containing `names`, and no
+    /// crash report.
+    func expectOneLineError(_ result: Result, naming names: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+        let lines = result.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n")
+        #expect(result.status != 0 && result.status < 128, "exit status \(result.status)", sourceLocation: sourceLocation)
+        #expect(lines.count == 1, "expected one line, got: \(result.error)", sourceLocation: sourceLocation)
+        for name in names { #expect(result.error.contains(name), "\(name) not in: \(result.error)", sourceLocation: sourceLocation) }
+        #expect(!result.error.contains("Fatal error") && !result.error.contains("Stack dump") && !result.error.contains("backtrace"),
+                sourceLocation: sourceLocation)
+    }
+
+    @Test func metricsRejectBadFlagsAndFeatureFilesInOneLine() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        var rng = RandomGenerator(seed: 1)
+        try NPY.write(rng.normal([20, 4]), to: dir + "/r.npy")
+        for subsets in ["0", "-1"] {
+            let result = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/r.npy", "--kid-subsets=\(subsets)"])
+            expectOneLineError(result, naming: "--kid-subsets")
+        }
+        try NPY.write(Tensor.zeros([0, 4]), to: dir + "/empty.npy")
+        try NPY.write(rng.normal([1, 4]), to: dir + "/one.npy")
+        var values = rng.normal([20, 4]).scalars
+        values[9] = .nan
+        try NPY.write(Tensor(values, shape: [20, 4]), to: dir + "/nan.npy")
+        values[9] = .infinity
+        try NPY.write(Tensor(values, shape: [20, 4]), to: dir + "/inf.npy")
+        for (file, metric) in [("empty", "fid"), ("one", "kid"), ("one", "pr"), ("nan", "pr"), ("nan", "fid"), ("inf", "kid")] {
+            let result = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/\(file).npy", "--metrics", metric])
+            expectOneLineError(result, naming: "\(dir)/\(file).npy")
+        }
+    }
+
+    @Test func evaluatorTrainingRejectsZeroEpochsAndLabelsOutsideTheClasses() throws {
+        expectOneLineError(try swiftgan(["evaluator", "train", "--epochs", "0"]), naming: "--epochs")
+        let dir = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: dir, count: 128)
+        try TinyDataset.write(to: dir, count: 16, split: "test")
+        var labels = [UInt8](repeating: 3, count: 128)
+        labels[77] = 10
+        let labelFile = dir + "/train-labels-idx1-ubyte.gz"
+        try Data(Gzip.compress(IDXFile(shape: [128], bytes: labels).encoded())).write(to: URL(fileURLWithPath: labelFile))
+        let result = try swiftgan(["evaluator", "train", "--data-dir", dir, "--epochs", "1", "--out", dir + "/e.safetensors"])
+        expectOneLineError(result, naming: labelFile, "label 10")
+    }
+
+    @Test func anImpossibleSampleCountIsRefusedUpFront() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        var rng = RandomGenerator(seed: 0)
+        try MLPGenerator(generator: &rng).save(to: dir + "/g.safetensors")
+        let result = try swiftgan(["sample", "--weights", dir + "/g.safetensors", "--n", "100000000", "--npy", dir + "/o.npy"])
+        expectOneLineError(result, naming: "--n 100000000")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/o.npy"))
+    }
+
     @Test func metricsPrintsTheDocumentedJSONKeys() throws {
         let dir = try Fixtures.temporaryDirectory()
         let f = try Fixtures.load("metrics.safetensors")
@@ -125,10 +179,16 @@ import Testing
         let fid = json?["fid"] as? Double ?? 0
         #expect(abs(fid - Double(f["a.fid"]!.item)) < 1e-4 * Double(f["a.fid"]!.item))
         #expect(result.error.contains("warning: FID from fewer than 5,000 samples"))
-        let exact = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/r.npy", "--metrics", "kid",
-                                  "--kid-subsets", "1", "--kid-subset-size", "300", "--json"])
+        // One subset of all samples is the exact MMD² that torch-fidelity gives with
+        // kid_subsets=1 on the first 250 rows of each set (make_fixtures.py's "a.kid_all").
+        try NPY.write(f["a.real"]!.slice(axis: 0, 0..<250), to: dir + "/r250.npy")
+        let exact = try swiftgan(["metrics", "--real", dir + "/r250.npy", "--fake", dir + "/f.npy", "--metrics", "kid",
+                                  "--kid-subsets", "1", "--kid-subset-size", "250", "--json"])
+        #expect(exact.status == 0, "metrics failed: \(exact.error)")
         let kid = try JSONSerialization.jsonObject(with: Data(exact.output.utf8)) as? [String: Any]
-        #expect(kid?["fid"] == nil && kid?["kid_std"] as? Double == 0)
+        let reference = Double(f["a.kid_all"]!.item)
+        let kidMean = kid?["kid_mean"] as? Double ?? .nan
+        #expect(kid?["fid"] == nil && abs(kidMean - reference) <= 1e-4 * abs(reference), "kid_mean \(kidMean) vs torch-fidelity \(reference)")
         let bad = try swiftgan(["metrics", "--real", dir + "/r.npy", "--fake", dir + "/missing.npy"])
         #expect(bad.status != 0 && bad.error.contains("\(dir)/missing.npy: no such file"))
     }
@@ -138,6 +198,10 @@ import Testing
                                   "--n", "2000", "--json"])
         #expect(floor.status == 0, "eval failed: \(floor.error)")
         let real = try JSONSerialization.jsonObject(with: Data(floor.output.utf8)) as? [String: Any]
+        let floorText = try swiftgan(["eval", "--dataset", "mnist", "--data-dir", Fixtures.mnistDirectory, "--real-vs-real",
+                                      "--n", "200"])
+        #expect(floorText.output.contains("samples: 10000 test (real), 200 train (real)"), "\(floorText.output)")
+        #expect(!floorText.output.contains("generated"))
         var rng = RandomGenerator(seed: 0)
         let dir = try Fixtures.temporaryDirectory()
         try MLPGenerator(generator: &rng).save(to: dir + "/g.safetensors")

@@ -22,7 +22,10 @@ public struct TrainingAlarms: Codable, Sendable {
     /// early level means D has won.
     public var discriminatorLossFloor: Float = 0.05
     public var vanishingRatio: Float = 0.01
-    /// A loss or gradient norm this many times its running median is divergence.
+    /// A loss or gradient norm this many times its running median is divergence. Before five
+    /// values are logged there is no median yet, and the first logged value stands in for it,
+    /// taken as at least 1 (losses and norms that start near 0, as WGAN's do, may grow a
+    /// hundredfold in healthy early training; a blow-up passes 100 anyway).
     public var divergenceFactor: Float = 100
 
     /// The real data's diversity at the same batch size, when known.
@@ -69,12 +72,16 @@ public struct TrainingAlarms: Codable, Sendable {
             }
             if let median = Self.median(recentNorms), recentNorms.count >= 5, normG > divergenceFactor * median {
                 raise(.divergence, "G's gradient norm \(format(normG)) is over \(Int(divergenceFactor))× its running median \(format(median))")
+            } else if let first = recentNorms.first, recentNorms.count < 5, normG > divergenceFactor * max(first, 1) {
+                raise(.divergence, "G's gradient norm \(format(normG)) is over \(Int(divergenceFactor))× its first logged value \(format(first)) (taken as at least 1)")
             }
             recentNorms = Array((recentNorms + [normG]).suffix(20))
         }
         let loss = abs(stats.lossD) + abs(stats.lossG)
         if let median = Self.median(recentLosses), recentLosses.count >= 5, loss > divergenceFactor * max(median, 1e-3) {
             raise(.divergence, "|D loss| + |G loss| = \(format(loss)) is over \(Int(divergenceFactor))× its running median \(format(median))")
+        } else if let first = recentLosses.first, recentLosses.count < 5, loss > divergenceFactor * max(first, 1) {
+            raise(.divergence, "|D loss| + |G loss| = \(format(loss)) is over \(Int(divergenceFactor))× its first logged value \(format(first)) (taken as at least 1)")
         }
         recentLosses = Array((recentLosses + [loss]).suffix(20))
         return alarms

@@ -48,14 +48,25 @@ public enum NPY {
             throw SerializationError(path: path, "Fortran-ordered arrays are not supported (save with C order)")
         }
         guard let shapeText = field("shape", in: header) else { throw SerializationError(path: path, "no 'shape' in .npy header") }
-        let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
-        let count = shape.reduce(1, *)
-        let start = headerStart + headerLength
-        guard bytes.count - start >= count * itemSize else {
-            throw SerializationError(path: path, "truncated data: shape \(shape) needs \(count * itemSize) bytes, file has \(bytes.count - start)")
+        let entries = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var shape: [Int] = []
+        var count = 1
+        for entry in entries {
+            guard let dimension = Int(entry), dimension >= 0 else {
+                throw SerializationError(path: path, "bad shape \(shapeText) in .npy header (dimensions must be non-negative integers)")
+            }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw SerializationError(path: path, "shape \(shapeText) in .npy header has more elements than memory can address") }
+            shape.append(dimension)
+            count = product
         }
-        let values: [Float] = data.subdata(in: start..<(start + count * itemSize)).withUnsafeBytes { raw in
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: itemSize)
+        let start = headerStart + headerLength
+        guard !overflow, bytes.count - start >= byteCount else {
+            throw SerializationError(path: path, "truncated data: shape \(shape) needs \(overflow ? "more than \(Int.max)" : "\(byteCount)") bytes, file has \(bytes.count - start)")
+        }
+        let values: [Float] = data.subdata(in: start..<(start + byteCount)).withUnsafeBytes { raw in
             (0..<count).map { i in
                 itemSize == 4 ? Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                     : Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))

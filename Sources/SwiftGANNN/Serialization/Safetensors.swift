@@ -116,9 +116,17 @@ public enum Safetensors {
             guard let dtype = DType(rawValue: dtypeName) else {
                 throw SerializationError(path: path, "tensor '\(name)' has unsupported dtype \(dtypeName)")
             }
-            let count = shape.reduce(1, *)
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] <= body.count,
-                  offsets[1] - offsets[0] == count * dtype.size else {
+            // Sizes come from the file: every product and bound is checked, so a crafted header
+            // is an error rather than an overflow or a range outside the data.
+            var count = 1, overflow = false
+            for dimension in shape where !overflow {
+                (count, overflow) = count.multipliedReportingOverflow(by: Swift.max(dimension, 0))
+            }
+            let (byteCount, overflow2) = count.multipliedReportingOverflow(by: dtype.size)
+            guard shape.allSatisfy({ $0 >= 0 }), !overflow, !overflow2 else {
+                throw SerializationError(path: path, "tensor '\(name)' has an impossible shape \(shape)")
+            }
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body.count, offsets[1] - offsets[0] == byteCount else {
                 throw SerializationError(path: path, "tensor '\(name)' has data offsets \(offsets) that do not fit shape \(shape) and the file size (truncated?)")
             }
             let values = body.subdata(in: offsets[0]..<offsets[1]).withUnsafeBytes { raw in
