@@ -29,24 +29,42 @@ public enum TrainingBenchmark {
         public let windows: [Double]
     }
 
+    /// Times `name`'s training step on one fixed batch of random data of the family's shape.
     public static func run(model name: String, batchSize: Int = 64, warmup: Int = 20, windows: Int = 5,
                            windowSeconds: Double = 2) throws -> Result {
-        precondition(batchSize > 0 && windows > 0 && windowSeconds > 0, "validated by the caller")
         var config = try BenchmarkSetup.config(name)
         config.batchSize = batchSize
         let family = try ModelRegistry.family(named: config.model)
         let trainer = try GANTrainer(config: config, data: family.defaultShape)
         var rng = RandomGenerator(seed: 123)
         func random() -> Tensor { rng.normal([batchSize] + family.defaultShape.sample).clamp(min: -1, max: 1) }
-        let batch = family.layout == .images ? Batch(real: random()) : Batch(a: random(), b: random())
-        for _ in 0..<warmup { trainer.step { batch } }
+        let labels = Tensor((0..<batchSize).map { Float($0 % max(1, family.defaultShape.classCount)) })
+        let batch = family.layout == .images ? Batch(real: random(), labels: labels) : Batch(a: random(), b: random())
+        return time(name, trainer, warmup: warmup, windows: windows, windowSeconds: windowSeconds) { batch }
+    }
+
+    /// Times `name`'s training step on real batches from `data` (as `train` draws them),
+    /// gathering each next batch on another thread or not: what the overlap saves.
+    public static func run(model name: String, data config: TrainingConfig, prefetch: Bool, warmup: Int = 20, windows: Int = 5,
+                           windowSeconds: Double = 2) throws -> Result {
+        var config = config
+        config.model = try BenchmarkSetup.config(name).model
+        let data = try TrainingData(config: config, warn: { _ in })
+        data.prefetch = prefetch
+        let trainer = try GANTrainer(config: config, data: data.shape)
+        return time(name, trainer, warmup: warmup, windows: windows, windowSeconds: windowSeconds) { data.nextBatch() }
+    }
+
+    private static func time(_ name: String, _ trainer: GANTrainer, warmup: Int, windows: Int, windowSeconds: Double,
+                             batch: () -> Batch) -> Result {
+        for _ in 0..<warmup { trainer.step(nextBatch: batch) }
         var rates: [Double] = []
         for _ in 0..<windows {
             var n = 0
             let t0 = DispatchTime.now().uptimeNanoseconds
             var elapsed = 0.0
             repeat {
-                trainer.step { batch }
+                trainer.step(nextBatch: batch)
                 n += 1
                 elapsed = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             } while elapsed < windowSeconds

@@ -18,6 +18,10 @@ struct Bench: ParsableCommand {
     var sample = false
     @Option(help: "Time FID instead, on random features of this shape: N,D (e.g. 50000,2048).")
     var fid: String?
+    @Option(help: "Time steps on batches from this dataset (as train draws them), with and without gathering the next batch on another thread.")
+    var dataset: String?
+    @Option(help: "The dataset's directory (IDX files or an image folder), for --dataset or alone.")
+    var dataDir: String?
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -52,6 +56,24 @@ struct Bench: ParsableCommand {
                     print("{\"model\": \"\(r.model)\", \"batch\": \(size), \"ms_per_batch\": \(String(format: "%.4f", r.msPerBatch)), \"images_per_s\": \(String(format: "%.1f", r.imagesPerSecond))}")
                 } else {
                     print(String(format: "%@ sampling: %.3f ms per batch of %d (%.0f images/s)", r.model, r.msPerBatch, size, r.imagesPerSecond))
+                }
+            }
+            return
+        }
+        if dataset != nil || dataDir != nil {
+            var config = TrainingConfig()
+            config.dataset = dataset
+            config.dataDirectory = dataDir
+            config.batchSize = batch
+            for prefetch in [true, false] {
+                let r = try reportingErrors {
+                    try TrainingBenchmark.run(model: model, data: config, prefetch: prefetch, windows: windows, windowSeconds: seconds)
+                }
+                if json {
+                    print("{\"model\": \"\(r.model)\", \"batch\": \(batch), \"prefetch\": \(prefetch), \"ms_per_step\": \(String(format: "%.3f", r.msPerStep))}")
+                } else {
+                    print(String(format: "%@ on %@: %.3f ms per training step, next batch %@", r.model, dataset ?? dataDir!, r.msPerStep,
+                                 prefetch ? "gathered on another thread" : "gathered inline"))
                 }
             }
             return

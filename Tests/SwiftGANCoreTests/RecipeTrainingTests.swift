@@ -226,4 +226,41 @@ import Testing
         try Data(#"{"lambdaCycle": 2.5}"#.utf8).write(to: URL(fileURLWithPath: dir + "/d.json"))
         #expect(throws: ConfigError.self) { try TrainingConfig.load(dir + "/d.json") }
     }
+
+    /// A conditional recipe gets each batch's labels (IDX labels here), trains with them, and
+    /// shows one panel row per class; unlabeled data is refused.
+    @Test func conditionalRecipeTrainsOnLabelsWithOneRowPerClass() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 128)
+        var config = TrainingConfig()
+        config.model = "cgan-mlp"
+        config.dataDirectory = data
+        config.steps = 30
+        config.batchSize = 16
+        config.sampleCount = 30
+        config.sampleEvery = 30
+        config.logEvery = 10
+        let out = try Fixtures.temporaryDirectory() + "/run"
+        let run = try TrainingRun(config: config, directory: out)
+        let summary = try quietRun(run)
+        #expect(summary.finalLossD.isFinite && summary.finalLossG.isFinite)
+        let recipe = try #require(run.trainer.recipe as? ConditionalGANRecipe)
+        var rng = RandomGenerator(seed: 1)
+        let inputs = recipe.panelInputs(count: 30, reference: Batch(), generator: &rng)
+        #expect(inputs.batch.labels!.scalars == (0..<10).flatMap { Array(repeating: Float($0), count: 3) })
+        let panel = recipe.panel(inputs)
+        #expect(panel.images.shape == [30, 1, 28, 28] && panel.columns == 3)
+        // The generator's output depends on the class it is asked for.
+        let z = Tensor.concat([rng.normal([1, 64]), rng.normal([1, 64])].map { _ in rng.normal([1, 64]) }, axis: 0)
+        let same = Tensor.concat([z.slice(axis: 0, 0..<1), z.slice(axis: 0, 0..<1)], axis: 0)
+        let outputs = withNoGrad { recipe.generator(same, [0, 7]) }.scalars
+        #expect(outputs[0..<784] != outputs[784..<1568])
+
+        let points = try Fixtures.temporaryDirectory() + "/points"
+        var unlabeled = config
+        unlabeled.dataset = "ring8"
+        unlabeled.dataDirectory = nil
+        let error = #expect(throws: ConfigError.self) { try TrainingRun(config: unlabeled, directory: points) }
+        #expect(error?.description.contains("cgan-mlp") == true)
+    }
 }

@@ -88,10 +88,12 @@ import Testing
 
     @Test func badInputIsAOneLineErrorWithNonZeroExit() throws {
         let dir = try Fixtures.temporaryDirectory()
-        let missing = try swiftgan(["train", "--data-dir", dir + "/nowhere", "--steps", "2", "--out", dir + "/run"])
+        let missing = try swiftgan(["train", "--dataset", "mnist", "--data-dir", dir + "/nowhere", "--steps", "2", "--out", dir + "/run"])
         #expect(missing.status != 0)
         #expect(missing.error.contains("\(dir)/nowhere/train-images-idx3-ubyte.gz: no such file"))
         #expect(missing.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+        let nowhere = try swiftgan(["train", "--data-dir", dir + "/nowhere", "--steps", "2", "--out", dir + "/run"])
+        #expect(nowhere.status != 0 && nowhere.error.contains("\(dir)/nowhere: no such directory"))
 
         try TinyDataset.write(to: dir, count: 16)
         let gz = dir + "/train-images-idx3-ubyte.gz"
@@ -160,7 +162,7 @@ import Testing
         let dir = try Fixtures.temporaryDirectory()
         var rng = RandomGenerator(seed: 0)
         try MLPGenerator(generator: &rng).save(to: dir + "/g.safetensors")
-        let result = try swiftgan(["sample", "--weights", dir + "/g.safetensors", "--n", "100000000", "--npy", dir + "/o.npy"])
+        let result = try swiftgan(["sample", "--model", "mlp", "--weights", dir + "/g.safetensors", "--n", "100000000", "--npy", dir + "/o.npy"])
         expectOneLineError(result, naming: "--n 100000000")
         #expect(!FileManager.default.fileExists(atPath: dir + "/o.npy"))
     }

@@ -50,7 +50,8 @@ public struct ModelFamily: @unchecked Sendable {
 /// Every model `swiftgan train --model` knows, listed by `--help`. A new family adds its file
 /// (recipe and layers) and one entry here.
 public enum ModelRegistry {
-    public static let families: [ModelFamily] = GANModelKind.allCases.map(ClassicGANRecipe.family) + [ToyCycleGANRecipe.family]
+    public static let families: [ModelFamily] = GANModelKind.allCases.map(ClassicGANRecipe.family)
+        + [ConditionalGANRecipe.family, ToyCycleGANRecipe.family]
 
     public static var names: [String] { families.map(\.name) }
 

@@ -1,0 +1,134 @@
+import SwiftGANEngine
+import SwiftGANNN
+
+/// The class-conditional GAN of Mirza & Osindero (2014) on MLPs: G(z, y) and D(x, y), trained
+/// on labeled images (IDX label files, or the class folders of an image folder) with any of the
+/// losses, several D steps, label smoothing and an EMA generator. Its sample panel has one row
+/// per class.
+public final class ConditionalGANRecipe: GANRecipe {
+    public let config: TrainingConfig
+    public let classes: Int
+    public let sampleShape: [Int]
+    public let generator: ConditionalMLPGenerator
+    public let discriminator: ConditionalMLPDiscriminator
+    public let ema: ExponentialMovingAverage?
+    public let models: [NamedModel]
+    public let optimizers: [NamedOptimizer]
+    public var batchLayout: BatchLayout { .images }
+    public var randomStreams: [String: RandomGenerator]
+    public var counters: [String: Int] = [:]
+    private let optimizerG: Adam, optimizerD: Adam
+    private let parameterNames: (g: [String], d: [String])
+
+    public static let family = ModelFamily(
+        name: "cgan-mlp", summary: "the conditional GAN of Mirza & Osindero (MLPs, G(z, y) and D(x, y)) for labeled images",
+        layout: .images, defaultShape: DataShape(sample: [1, 28, 28], classCount: 10),
+        validate: { config in
+            let unsupported = [("--spectral-norm", config.spectralNorm), ("--replay-buffer", config.replayBufferSize > 0),
+                               ("--unrolled", config.unrolledSteps > 0), ("--instance-noise", config.instanceNoise > 0),
+                               ("--gradient-penalty, --r1, --r2 and wgan-gp", config.effectiveGradientPenaltyWeight > 0 || config.r1Gamma > 0 || config.r2Gamma > 0),
+                               ("--minibatch-stddev, --minibatch-discrimination", config.minibatchStdDev || config.minibatchDiscriminationKernels > 0)]
+            if let (flag, _) = unsupported.first(where: \.1) { throw ConfigError("model cgan-mlp does not support \(flag)") }
+        },
+        makeRecipe: { config, shape in
+            guard shape.classCount >= 2 else {
+                throw ConfigError("model cgan-mlp trains on labeled images (class folders or IDX labels); the data has no classes")
+            }
+            return ConditionalGANRecipe(config: config, shape: shape)
+        })
+
+    public init(config: TrainingConfig, shape: DataShape) {
+        self.config = config
+        classes = shape.classCount
+        sampleShape = shape.sample
+        let pixels = shape.sample.reduce(1, *)
+        var rng = RandomGenerator(seed: config.seed)
+        generator = ConditionalMLPGenerator(classes: classes, pixels: pixels, generator: &rng)
+        discriminator = ConditionalMLPDiscriminator(classes: classes, pixels: pixels, generator: &rng)
+        optimizerG = Adam(parameters: generator.parameters(), learningRate: config.learningRateG, betas: (config.beta1, config.beta2))
+        optimizerD = Adam(parameters: discriminator.parameters(), learningRate: config.learningRateD, betas: (config.beta1, config.beta2))
+        parameterNames = (generator.namedParameters().map(\.0), discriminator.namedParameters().map(\.0))
+        if let decay = config.emaDecay {
+            var copyRNG = RandomGenerator(seed: 0)
+            ema = try! ExponentialMovingAverage(of: generator, copy: ConditionalMLPGenerator(classes: classes, pixels: pixels, generator: &copyRNG),
+                                                decay: decay)
+        } else {
+            ema = nil
+        }
+        models = [NamedModel("generator", generator, role: .generator), NamedModel("discriminator", discriminator, role: .discriminator)]
+        let schedule: LearningRateSchedule = config.decayLearningRateFrom.map { .linearDecay(from: $0, until: config.steps) } ?? .constant
+        optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: schedule),
+                      NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: schedule)]
+        randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
+    }
+
+    public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
+
+    private func latents(_ n: Int) -> Tensor { randomStreams["noise"]!.normal([n, ConditionalMLPGenerator.latentDimension]) }
+
+    /// Class indices from a batch's label tensor.
+    static func indices(_ labels: Tensor) -> [Int] { labels.scalars.map { Int($0) } }
+
+    public func step(_ step: Int, diagnostics: Bool, nextBatch: () -> Batch) -> StepStatistics {
+        var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
+        let loss = config.loss
+        var labels: [Int] = []
+        var lastReal = Tensor(scalar: 0)
+        for i in 0..<config.discriminatorSteps {
+            let batch = nextBatch()
+            let real = batch.real!.reshaped([batch.count, -1])
+            labels = Self.indices(batch.labels!)
+            lastReal = real
+            let fake = withNoGrad { generator(latents(labels.count), labels) }
+            var realOut = real, fakeOut = fake
+            let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
+                realOut = discriminator(real, labels)
+                fakeOut = discriminator(fake, labels)
+                return loss.discriminatorLoss(real: realOut, fake: fakeOut, realTarget: 1 - config.labelSmoothing)
+            }
+            stats.lossD = lossD.item
+            stats.realScore = withNoGrad { (loss.usesBCETargets ? realOut.sigmoid() : realOut).mean().item }
+            stats.fakeScore = withNoGrad { (loss.usesBCETargets ? fakeOut.sigmoid() : fakeOut).mean().item }
+            if lossD.item.isFinite { optimizerD.update(grads) }
+            if loss == .wgan {
+                withNoGrad { for p in optimizerD.parameters { p.assign(p.clamp(min: -GANLoss.clipValue, max: GANLoss.clipValue)) } }
+            }
+            if diagnostics && i == config.discriminatorSteps - 1 {
+                stats.recordGradientNorms(of: models[1], names: parameterNames.d, gradients: grads)
+            }
+        }
+        // G draws classes as the data does: the last real batch's labels.
+        let z = latents(labels.count)
+        let (lossG, gradsG) = valueAndGrad(optimizerG.parameters) {
+            let fake = discriminator(generator(z, labels), labels)
+            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(lastReal, labels) : nil, fake: fake)
+        }
+        stats.lossG = lossG.item
+        if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
+        if lossG.item.isFinite { optimizerG.update(gradsG) }
+        return stats
+    }
+
+    public func panelInputs(count: Int, reference: Batch, generator rng: inout RandomGenerator) -> PanelInputs {
+        PanelInputs.classRows(classes: classes, perClass: max(1, count / classes), latentDimension: ConditionalMLPGenerator.latentDimension,
+                              generator: &rng)
+    }
+
+    /// One row per class, in class order.
+    public func panel(_ inputs: PanelInputs) -> Panel {
+        let g = (ema?.average as? ConditionalMLPGenerator) ?? generator
+        let labels = Self.indices(inputs.batch.labels!)
+        let images = inEvaluationMode([g]) { g(inputs.latents!, labels) }
+        let n = labels.count
+        return Panel(images: images.reshaped([n] + sampleShape), columns: n / classes, generated: images)
+    }
+}
+
+extension PanelInputs {
+    /// Latents for a class-conditional panel: `perClass` samples of each class, one row per
+    /// class in class order.
+    public static func classRows(classes: Int, perClass: Int, latentDimension: Int, generator rng: inout RandomGenerator) -> PanelInputs {
+        let labels = (0..<classes).flatMap { Array(repeating: Float($0), count: perClass) }
+        return PanelInputs(latents: rng.normal([labels.count, latentDimension]), batch: Batch(labels: Tensor(labels)))
+    }
+}
