@@ -4,11 +4,11 @@ import SwiftGAN
 
 extension ImageDataset.Known: ExpressibleByArgument {}
 
-/// The dataset options shared by the commands that read MNIST or Fashion-MNIST.
+/// The dataset options of `swiftgan eval`: MNIST or Fashion-MNIST, or with `--evaluator` any folder.
 struct ImageDatasetOptions: ParsableArguments {
     @Option(help: "mnist or fashion-mnist.")
     var dataset: ImageDataset.Known = .mnist
-    @Option(help: "Directory with the IDX files (default: the dataset's usual place).")
+    @Option(help: "Directory with the IDX files (default: the dataset's usual place); with --evaluator, any image folder.")
     var dataDir: String?
 }
 
