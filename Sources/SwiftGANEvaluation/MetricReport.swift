@@ -26,6 +26,8 @@ public struct MetricReport: Codable, Sendable {
     public var inceptionScoreMean: Double?
     public var inceptionScoreStd: Double?
     public var modesCovered: Int?
+    /// The evaluator's number of classes, which `modesCovered` counts out of.
+    public var classCount: Int?
     public var klFromUniform: Double?
     public var twoSampleAccuracy: Double?
     public var warnings: [String] = []
@@ -37,7 +39,7 @@ public struct MetricReport: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case nReal = "n_real", nFake = "n_fake", fid, kidMean = "kid_mean", kidStd = "kid_std", precision, recall
         case density, coverage, inceptionScoreMean = "is_mean", inceptionScoreStd = "is_std"
-        case modesCovered = "modes_covered", klFromUniform = "kl_from_uniform", twoSampleAccuracy = "c2st_accuracy", warnings
+        case modesCovered = "modes_covered", classCount = "n_classes", klFromUniform = "kl_from_uniform", twoSampleAccuracy = "c2st_accuracy", warnings
     }
 
     /// Compares two feature matrices [n, d].
@@ -76,27 +78,6 @@ public struct MetricReport: Codable, Sendable {
         if let bad = features.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
             throw MetricError("\(name) features have a non-finite value at row \(bad / features.shape[1]), column \(bad % features.shape[1])")
         }
-    }
-
-    /// Everything the shipped evaluator gives for generated images against a dataset's test
-    /// split: the feature metrics, the Inception-style score, mode counting and the classifier
-    /// two-sample test.
-    public static func evaluate(images: Tensor, against dataset: ImageDataset.Known, directory: String? = nil,
-                                kidSubsets: Int = 100) throws -> MetricReport {
-        let evaluator = try EvaluatorNetwork.pretrained(for: dataset)
-        let test = try ImageDataset.load(dataset, split: .test, directory: directory)
-        let (realFeatures, _) = evaluator.extract(test.images)
-        let (fakeFeatures, probabilities) = evaluator.extract(images)
-        var report = try compare(real: realFeatures, fake: fakeFeatures, kidSubsets: kidSubsets)
-        report.realDescription = "test (real)"
-        let score = ClassStatistics.inceptionScore(probabilities: probabilities)
-        report.inceptionScoreMean = score.mean
-        report.inceptionScoreStd = score.standardDeviation
-        let modes = ClassStatistics.modes(probabilities: probabilities)
-        report.modesCovered = modes.modesCovered
-        report.klFromUniform = modes.klFromUniform
-        report.twoSampleAccuracy = try TwoSampleTest.accuracy(real: realFeatures, fake: fakeFeatures)
-        return report
     }
 
     /// One JSON object on one line, keys sorted.

@@ -4,11 +4,11 @@ import SwiftGAN
 
 extension ImageDataset.Known: ExpressibleByArgument {}
 
-/// The dataset options shared by the commands that read MNIST or Fashion-MNIST.
+/// The dataset options of `swiftgan eval`: MNIST or Fashion-MNIST, or with `--evaluator` any folder.
 struct ImageDatasetOptions: ParsableArguments {
     @Option(help: "mnist or fashion-mnist.")
     var dataset: ImageDataset.Known = .mnist
-    @Option(help: "Directory with the IDX files (default: the dataset's usual place).")
+    @Option(help: "Directory with the IDX files (default: the dataset's usual place); with --evaluator, any image folder.")
     var dataDir: String?
 }
 
@@ -72,18 +72,21 @@ func readFeatures(_ path: String) throws -> Tensor {
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluate a generator (or the real data against itself) with the shipped evaluator network.")
+        abstract: "Evaluate a generator (or the real data against itself) with the shipped evaluator network or your own.")
 
     @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
     var model: GANModelKind?
     @Option(help: "Generator weights (safetensors).")
     var weights: String?
     @OptionGroup var data: ImageDatasetOptions
+    @Option(help: ArgumentHelp("An evaluator trained by `swiftgan evaluator train` (default: the shipped one for --dataset).",
+                               discussion: "The real images are then --data-dir's (any image folder or IDX files), converted to the evaluator's channels and size: its test split when it has one, else its training images."))
+    var evaluator: String?
     @Option(help: "Number of generated samples.")
     var n: Int = 5000
     @Option(help: "Seed for the latents.")
     var seed: UInt64 = 0
-    @Flag(help: "Compare the training split with the test split: the floor a generator can reach.")
+    @Flag(help: "Compare the training split with the test split (or, without one, two halves of the training images): the floor a generator can reach.")
     var realVsReal = false
     @Flag(help: "Print one JSON line.")
     var json = false
@@ -95,27 +98,43 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let report = try reportingErrors { () throws -> MetricReport in
-            let images: Tensor
-            if realVsReal {
-                images = try ImageDataset.load(data.dataset, split: .train, directory: data.dataDir).prefix(n).images
-            } else {
-                let model = try GANModelKind.of(weights: weights!, given: model)
-                var rng = RandomGenerator(seed: 0)
-                let generator = model.makeGenerator(generator: &rng)
-                try generator.load(from: weights!)
-                guard model.imageShape == [1, 28, 28] else {
-                    throw ValidationErrorLine(message: "the shipped evaluators take 1×28×28 images; \(model.rawValue) makes \(model.imageShape)")
-                }
-                generator.eval()
-                var zRNG = RandomGenerator(seed: seed)
-                images = withNoGrad { generator(model.sampleLatents(n, generator: &zRNG)) }
+            // Your own evaluator: real images from --data-dir (or --dataset's files), in its shape.
+            let custom = try evaluator.map { path in
+                let network = try EvaluatorNetwork.load(evaluatorFile: path)
+                let shape = network.inputShape
+                let real = try DatasetCatalog.load(name: data.dataDir == nil ? data.dataset.rawValue : nil, directory: data.dataDir,
+                                                   channels: shape[0], resolution: shape[1] == shape[2] ? shape[1] : nil, warn: warn)
+                return (network, real)
             }
-            var report = try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir)
-            if realVsReal { report.fakeDescription = "train (real)" }
-            return report
+            if realVsReal {
+                if case let (network, real)? = custom { return try MetricReport.evaluateRealVsReal(real, evaluator: network, count: n) }
+                let images = try ImageDataset.load(data.dataset, split: .train, directory: data.dataDir).prefix(n).images
+                var report = try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir)
+                report.fakeDescription = "train (real)"
+                return report
+            }
+            let model = try GANModelKind.of(weights: weights!, given: model)
+            var rng = RandomGenerator(seed: 0)
+            let generator = model.makeGenerator(generator: &rng)
+            try generator.load(from: weights!)
+            let takes = custom?.0.inputShape ?? EvaluatorNetwork.defaultInputShape
+            guard model.imageShape == takes else {
+                let which = evaluator ?? "the shipped evaluators"
+                throw ValidationErrorLine(message: "\(which) takes \(takes.map(String.init).joined(separator: "×")) images; \(model.rawValue) makes \(model.imageShape.map(String.init).joined(separator: "×"))")
+            }
+            generator.eval()
+            var zRNG = RandomGenerator(seed: seed)
+            let images = withNoGrad { generator(model.sampleLatents(n, generator: &zRNG)) }
+            if case let (network, real)? = custom { return try MetricReport.evaluate(images: images, against: real, evaluator: network) }
+            return try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir)
         }
         printReport(report, json: json)
     }
+}
+
+/// Prints a data loader's warning (a skipped file, a degraded step) on stderr.
+func warn(_ line: String) {
+    FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
 }
 
 struct Evaluator: ParsableCommand {
@@ -123,30 +142,57 @@ struct Evaluator: ParsableCommand {
 }
 
 struct EvaluatorTrain: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train an evaluator network from a fixed seed.")
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train an evaluator network from a fixed seed, for MNIST, Fashion-MNIST or a labeled image folder.",
+        discussion: """
+            With --data-dir and no --dataset, the folder is loaded as `swiftgan train` loads it: class subfolders \
+            (a `train/` folder with `test/` or `val/` beside it gives the test split; otherwise the last 10% of each \
+            class is held out for testing), or MNIST-format IDX files.
+            """)
 
-    @OptionGroup var data: ImageDatasetOptions
+    @Option(help: "mnist or fashion-mnist (the default when there is no --data-dir).")
+    var dataset: ImageDataset.Known?
+    @Option(help: "A labeled image folder (one subfolder per class), or the directory of --dataset's IDX files.")
+    var dataDir: String?
+    @Option(help: "1 or 3: the channels the folder's images are converted to (default: their own).")
+    var channels: Int?
+    @Option(help: "The side the folder's images are resized and center-cropped to (default: their common size).")
+    var resolution: Int?
     @Option(help: "Training epochs.")
     var epochs: Int = 5
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
-    @Option(help: "Where to write the weights (safetensors).")
+    @Option(help: "Where to write the weights (safetensors; default <dataset or folder name>-evaluator.safetensors).")
     var out: String?
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationErrorLine(message: "--epochs must be at least 1, got \(epochs)") }
+        if let channels, channels != 1 && channels != 3 { throw ValidationErrorLine(message: "--channels must be 1 or 3, got \(channels)") }
+        if let resolution, resolution < 1 { throw ValidationErrorLine(message: "--resolution must be at least 1, got \(resolution)") }
+        if (channels != nil || resolution != nil) && (dataset != nil || dataDir == nil) {
+            throw ValidationErrorLine(message: "--channels and --resolution convert a --data-dir folder; mnist and fashion-mnist train at 1×28×28")
+        }
     }
 
     func run() throws {
-        let dataset = data.dataset
-        let path = out ?? "\(dataset.rawValue)-evaluator.safetensors"
         try reportingErrors {
-            let (network, accuracy) = try EvaluatorNetwork.train(dataset, directory: data.dataDir, epochs: epochs, seed: seed) { epoch, acc in
-                print(String(format: "epoch %d/%d: test accuracy %.2f%%", epoch, epochs, 100 * acc))
+            let printEpoch = { (epoch: Int, accuracy: Double) in
+                print(String(format: "epoch %d/%d: test accuracy %.2f%%", epoch, epochs, 100 * accuracy))
             }
-            try network.save(to: path, metadata: ["test_accuracy": String(format: "%.4f", accuracy), "epochs": "\(epochs)",
-                                                  "seed": "\(seed)", "dataset": dataset.rawValue])
-            print(String(format: "wrote %@ (test accuracy %.2f%%)", path, 100 * accuracy))
+            let network: EvaluatorNetwork, accuracy: Double, name: String
+            if let dataDir, dataset == nil {
+                let data = try DatasetCatalog.load(name: nil, directory: dataDir, channels: channels, resolution: resolution, warn: warn)
+                (network, accuracy) = try EvaluatorNetwork.train(data, source: dataDir, epochs: epochs, seed: seed, progress: printEpoch)
+                name = data.name
+            } else {
+                let known = dataset ?? .mnist
+                (network, accuracy) = try EvaluatorNetwork.train(known, directory: dataDir, epochs: epochs, seed: seed, progress: printEpoch)
+                name = known.rawValue
+            }
+            let path = out ?? "\(name)-evaluator.safetensors"
+            try network.save(evaluatorFile: path, testAccuracy: accuracy, epochs: epochs, seed: seed, dataset: name)
+            print(String(format: "wrote %@ (%@ images, %d classes, test accuracy %.2f%%)", path,
+                         network.inputShape.map(String.init).joined(separator: "×"), network.classCount, 100 * accuracy))
         }
     }
 }
@@ -160,6 +206,6 @@ func printReport(_ report: MetricReport, json: Bool) {
     line("precision", report.precision); line("recall", report.recall); line("density", report.density)
     line("coverage", report.coverage); line("Inception-style score", report.inceptionScoreMean)
     line("IS (std)", report.inceptionScoreStd); line("KL(classes ‖ uniform)", report.klFromUniform)
-    if let modes = report.modesCovered { print("modes covered          \(modes) of 10") }
+    if let modes = report.modesCovered { print("modes covered          \(modes) of \(report.classCount ?? 10)") }
     line("C2ST accuracy", report.twoSampleAccuracy)
 }
