@@ -14,9 +14,19 @@ build: bootstrap
 demo: build
 	$(SWIFTGAN) train --model dcgan --dataset fashion-mnist --steps $(DEMO_STEPS) --out runs/demo
 
+# `make demo` and `make test` share .build/release, so every command here must plan the modules
+# with the same compiler flags, or an incremental build can mix modules compiled one way with
+# modules compiled against another's old layout (a crash cured only by deleting .build/*/release).
+# Measured with SwiftPM 6.3.1: `swift build -c release` and `swift build -c release --build-tests`
+# write the same .build/release.yaml (only the test modules get -enable-testing), but
+# `swift test -c release` defaults to --enable-testable-imports and plans all 17 library modules
+# with -enable-testing (even with --skip-build it rewrites release.yaml that way; building, it
+# recompiles every library). The tests use no `@testable import`, so `swift test` runs with
+# --disable-testable-imports and plans exactly what `swift build` does. (`swift build` has no
+# such option.)
 test: build
 	swift build -c release --build-tests
-	swift test -c release --skip-build
+	swift test -c release --skip-build --disable-testable-imports
 
 bench: build
 	@bash scripts/bench.sh
