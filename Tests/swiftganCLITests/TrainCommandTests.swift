@@ -115,4 +115,33 @@ import Testing
         }
         #expect(try TrainingConfig.load(run + "/config.json").option("lambdaCycle", as: Float.self) == 5)
     }
+
+    /// The README's own-pictures workflow: RGB images of mixed sizes in class folders, resized
+    /// to 64 (the DCGAN picks its 3×64×64 layout), an evaluator trained on the same folder, and
+    /// eval of the generator (architecture from its metadata) against the folder.
+    @Test func ownRGBPicturesTrainAndEvaluateAsTheReadmeShows() throws {
+        let folder = try Fixtures.temporaryDirectory() + "/flowers"
+        for i in 0..<24 {
+            let (w, h) = i % 2 == 0 ? (80, 72) : (72, 96)
+            let kind = i % 3
+            try TestImages.writePNG("\(folder)/class\(kind)/\(i).png", width: w, height: h, rgb: true) { x, y in
+                kind == 0 ? [UInt8(200), UInt8(x % 256), 40] : kind == 1 ? [30, UInt8(180), UInt8(y % 256)] : [UInt8((x + y) % 256), 20, 220]
+            }
+        }
+        let env = ["SWIFTGAN_CACHE_DIR": try Fixtures.temporaryDirectory()]
+        let run = try Fixtures.temporaryDirectory() + "/run"
+        let train = try cli.swiftgan(["train", "--model", "dcgan", "--data-dir", folder, "--resolution", "64", "--channels", "3",
+                                      "--steps", "2", "--batch", "8", "--out", run], environment: env)
+        #expect(train.status == 0, "train failed: \(train.error)")
+        #expect(try GANModelKind.of(weights: run + "/generator.safetensors", given: nil) == .dcgan64)
+        let evaluator = try Fixtures.temporaryDirectory() + "/flowers.safetensors"
+        let trained = try cli.swiftgan(["evaluator", "train", "--data-dir", folder, "--resolution", "64", "--epochs", "1",
+                                        "--out", evaluator], environment: env)
+        #expect(trained.status == 0, "evaluator train failed: \(trained.error)")
+        let eval = try cli.swiftgan(["eval", "--weights", run + "/generator.safetensors", "--evaluator", evaluator,
+                                     "--data-dir", folder, "--n", "24", "--json"], environment: env)
+        #expect(eval.status == 0, "eval failed: \(eval.error)")
+        let json = try JSONSerialization.jsonObject(with: Data(eval.output.utf8)) as? [String: Any]
+        #expect((json?["fid"] as? Double)?.isFinite == true && json?["n_classes"] as? Int == 3)
+    }
 }
