@@ -107,7 +107,8 @@ extension GANModelKind {
     /// it), else what a SwiftGAN file's metadata records.
     public static func of(weights path: String, given: GANModelKind?) throws -> GANModelKind {
         if let given { return given }
-        guard let name = try WeightsMetadata.architecture(of: path) else {
+        let metadata = try Safetensors.readWithMetadata(path).metadata
+        guard let name = metadata[WeightsMetadata.architecture] ?? metadata[WeightsMetadata.family] else {
             throw ConfigError("\(path): no SwiftGAN architecture in its metadata (a PyTorch file?); pass --model")
         }
         guard let kind = GANModelKind(rawValue: name) else {

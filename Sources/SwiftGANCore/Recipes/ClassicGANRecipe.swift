@@ -33,8 +33,8 @@ public final class ClassicGANRecipe: GANRecipe {
         generator = architecture.makeGenerator(generator: &initRNG)
         discriminator = architecture.makeDiscriminator(options: config.discriminatorOptions, generator: &initRNG)
         if config.spectralNorm { discriminator.applySpectralNormToAllLayers(generator: &initRNG) }
-        optimizerG = Adam(parameters: generator.parameters(), learningRate: config.learningRateG, betas: (config.beta1, config.beta2))
-        optimizerD = Adam(parameters: discriminator.parameters(), learningRate: config.learningRateD, betas: (config.beta1, config.beta2))
+        optimizerG = config.adam(generator.parameters(), learningRate: config.learningRateG)
+        optimizerD = config.adam(discriminator.parameters(), learningRate: config.learningRateD)
         parameterNames = (generator.namedParameters().map(\.0), discriminator.namedParameters().map(\.0))
         if let decay = config.emaDecay {
             var copyRNG = RandomGenerator(seed: 0)
@@ -48,9 +48,8 @@ public final class ClassicGANRecipe: GANRecipe {
         noise = RandomGenerator(seed: config.seed &+ 0x5EED_0001)
         regularizerNoise = RandomGenerator(seed: config.seed &+ 0x5EED_0002)
         models = [NamedModel("generator", generator, role: .generator), NamedModel("discriminator", discriminator, role: .discriminator)]
-        let schedule: LearningRateSchedule = config.decayLearningRateFrom.map { .linearDecay(from: $0, until: config.steps) } ?? .constant
-        optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: schedule),
-                      NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: schedule)]
+        optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: config.learningRateSchedule),
+                      NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: config.learningRateSchedule)]
     }
 
     public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
@@ -163,14 +162,11 @@ public final class ClassicGANRecipe: GANRecipe {
             return loss
         }
         stats.lossD = lossD.item
-        let probabilities = config.loss.usesBCETargets
-        stats.realScore = withNoGrad { (probabilities ? realOut.sigmoid() : realOut).mean().item }
-        stats.fakeScore = withNoGrad { (probabilities ? fakeOut.sigmoid() : fakeOut).mean().item }
+        stats.realScore = config.loss.meanScore(realOut)
+        stats.fakeScore = config.loss.meanScore(fakeOut)
         guard lossD.item.isFinite else { return grads }  // the trainer stops the run; keep weights sane
         optimizerD.update(grads)
-        if config.loss == .wgan {
-            withNoGrad { for p in optimizerD.parameters { p.assign(p.clamp(min: -GANLoss.clipValue, max: GANLoss.clipValue)) } }
-        }
+        config.loss.constrainCritic(optimizerD.parameters)
         return grads
     }
 

@@ -45,8 +45,8 @@ public final class ConditionalGANRecipe: GANRecipe {
         var rng = RandomGenerator(seed: config.seed)
         generator = ConditionalMLPGenerator(classes: classes, pixels: pixels, generator: &rng)
         discriminator = ConditionalMLPDiscriminator(classes: classes, pixels: pixels, generator: &rng)
-        optimizerG = Adam(parameters: generator.parameters(), learningRate: config.learningRateG, betas: (config.beta1, config.beta2))
-        optimizerD = Adam(parameters: discriminator.parameters(), learningRate: config.learningRateD, betas: (config.beta1, config.beta2))
+        optimizerG = config.adam(generator.parameters(), learningRate: config.learningRateG)
+        optimizerD = config.adam(discriminator.parameters(), learningRate: config.learningRateD)
         parameterNames = (generator.namedParameters().map(\.0), discriminator.namedParameters().map(\.0))
         if let decay = config.emaDecay {
             var copyRNG = RandomGenerator(seed: 0)
@@ -56,13 +56,17 @@ public final class ConditionalGANRecipe: GANRecipe {
             ema = nil
         }
         models = [NamedModel("generator", generator, role: .generator), NamedModel("discriminator", discriminator, role: .discriminator)]
-        let schedule: LearningRateSchedule = config.decayLearningRateFrom.map { .linearDecay(from: $0, until: config.steps) } ?? .constant
-        optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: schedule),
-                      NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: schedule)]
+        optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: config.learningRateSchedule),
+                      NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: config.learningRateSchedule)]
         randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
     }
 
     public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
+
+    public var architectureMetadata: [String: String] {
+        [WeightsMetadata.architecture: "cgan-mlp", "swiftgan.classes": "\(classes)",
+         "swiftgan.sample_shape": sampleShape.map(String.init).joined(separator: ",")]
+    }
 
     private func latents(_ n: Int) -> Tensor { randomStreams["noise"]!.normal([n, ConditionalMLPGenerator.latentDimension]) }
 
@@ -87,12 +91,10 @@ public final class ConditionalGANRecipe: GANRecipe {
                 return loss.discriminatorLoss(real: realOut, fake: fakeOut, realTarget: 1 - config.labelSmoothing)
             }
             stats.lossD = lossD.item
-            stats.realScore = withNoGrad { (loss.usesBCETargets ? realOut.sigmoid() : realOut).mean().item }
-            stats.fakeScore = withNoGrad { (loss.usesBCETargets ? fakeOut.sigmoid() : fakeOut).mean().item }
+            stats.realScore = loss.meanScore(realOut)
+            stats.fakeScore = loss.meanScore(fakeOut)
             if lossD.item.isFinite { optimizerD.update(grads) }
-            if loss == .wgan {
-                withNoGrad { for p in optimizerD.parameters { p.assign(p.clamp(min: -GANLoss.clipValue, max: GANLoss.clipValue)) } }
-            }
+            loss.constrainCritic(optimizerD.parameters)
             if diagnostics && i == config.discriminatorSteps - 1 {
                 stats.recordGradientNorms(of: models[1], names: parameterNames.d, gradients: grads)
             }

@@ -40,10 +40,8 @@ public final class ToyCycleGANRecipe: GANRecipe {
         generatorAB = mlp(2); generatorBA = mlp(2); discriminatorA = mlp(1); discriminatorB = mlp(1)
         models = [NamedModel("G_AB", generatorAB, role: .generator), NamedModel("G_BA", generatorBA, role: .other),
                   NamedModel("D_A", discriminatorA, role: .other), NamedModel("D_B", discriminatorB, role: .discriminator)]
-        optimizerG = Adam(parameters: generatorAB.parameters() + generatorBA.parameters(), learningRate: config.learningRateG,
-                          betas: (config.beta1, config.beta2))
-        optimizerD = Adam(parameters: discriminatorA.parameters() + discriminatorB.parameters(), learningRate: config.learningRateD,
-                          betas: (config.beta1, config.beta2))
+        optimizerG = config.adam(generatorAB.parameters() + generatorBA.parameters(), learningRate: config.learningRateG)
+        optimizerD = config.adam(discriminatorA.parameters() + discriminatorB.parameters(), learningRate: config.learningRateD)
         let schedule = LearningRateSchedule.linearDecay(from: config.decayLearningRateFrom ?? config.steps / 2, until: config.steps)
         optimizers = [NamedOptimizer("G", optimizerG, updates: ["G_AB", "G_BA"], schedule: schedule),
                       NamedOptimizer("D", optimizerD, updates: ["D_A", "D_B"], schedule: schedule)]

@@ -71,4 +71,15 @@ public enum GANLoss: String, CaseIterable, Codable, Sendable, ConfigScalar {
             return (fake - real.mean() - 1).pow(2).mean() + (real - fake.mean() + 1).pow(2).mean()
         }
     }
+
+    /// D's mean output as the logs report it: a probability for the BCE losses, a raw score otherwise.
+    public func meanScore(_ output: Tensor) -> Float {
+        withNoGrad { (usesBCETargets ? output.sigmoid() : output).mean().item }
+    }
+
+    /// After a critic update: the original WGAN clips the critic's weights to ±`clipValue`.
+    public func constrainCritic(_ parameters: [Tensor]) {
+        guard self == .wgan else { return }
+        withNoGrad { for p in parameters { p.assign(p.clamp(min: -Self.clipValue, max: Self.clipValue)) } }
+    }
 }

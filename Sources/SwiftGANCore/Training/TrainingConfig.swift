@@ -1,5 +1,6 @@
 import Foundation
 import SwiftGANEngine
+import SwiftGANNN
 
 /// Everything that defines a training run. Each setting is declared once, in `fields` (its JSON
 /// key, flag and help); a JSON file can give any subset of them (`swiftgan train --config
@@ -108,6 +109,17 @@ public struct TrainingConfig: Sendable, Equatable {
     /// λ of the gradient penalty in effect: the configured one, or 10 for WGAN-GP when none is set.
     public var effectiveGradientPenaltyWeight: Float {
         loss == .wganGP && gradientPenaltyWeight == 0 ? GANLoss.gradientPenaltyWeight : gradientPenaltyWeight
+    }
+
+    /// The learning-rate schedule the settings ask for: linear decay from
+    /// `decayLearningRateFrom` to 0 at the last step, or constant.
+    public var learningRateSchedule: LearningRateSchedule {
+        decayLearningRateFrom.map { .linearDecay(from: $0, until: steps) } ?? .constant
+    }
+
+    /// Adam over `parameters` with these settings' betas.
+    public func adam(_ parameters: [Tensor], learningRate: Float) -> Adam {
+        Adam(parameters: parameters, learningRate: learningRate, betas: (beta1, beta2))
     }
 
     public var discriminatorOptions: DiscriminatorOptions {
