@@ -27,6 +27,9 @@ public enum TrainingBenchmark {
         public let model: String
         public let msPerStep: Double
         public let windows: [Double]
+        /// With real data: the mean time a step waited for its batch (gathering it inline, or
+        /// collecting the one prepared on the other thread).
+        public var msWaitingForData: Double?
     }
 
     /// Times `name`'s training step on one fixed batch of random data of the family's shape.
@@ -44,7 +47,8 @@ public enum TrainingBenchmark {
     }
 
     /// Times `name`'s training step on real batches from `data` (as `train` draws them),
-    /// gathering each next batch on another thread or not: what the overlap saves.
+    /// gathering each next batch on another thread or not: what the overlap saves. The time a
+    /// step waits for its batch is the figure to compare (step times vary more than it).
     public static func run(model name: String, data config: TrainingConfig, prefetch: Bool, warmup: Int = 20, windows: Int = 5,
                            windowSeconds: Double = 2) throws -> Result {
         var config = config
@@ -52,7 +56,14 @@ public enum TrainingBenchmark {
         let data = try TrainingData(config: config, warn: { _ in })
         data.prefetch = prefetch
         let trainer = try GANTrainer(config: config, data: data.shape)
-        return time(name, trainer, warmup: warmup, windows: windows, windowSeconds: windowSeconds) { data.nextBatch() }
+        var waited: UInt64 = 0, batches = 0
+        var result = time(name, trainer, warmup: warmup, windows: windows, windowSeconds: windowSeconds) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            defer { waited += DispatchTime.now().uptimeNanoseconds - t0; batches += 1 }
+            return data.nextBatch()
+        }
+        result.msWaitingForData = Double(waited) / 1e6 / Double(max(batches, 1))
+        return result
     }
 
     private static func time(_ name: String, _ trainer: GANTrainer, warmup: Int, windows: Int, windowSeconds: Double,

@@ -42,3 +42,8 @@ void sg_parallel_for(sg_range_body body, void *context, int64_t n, int64_t min_p
     job_t job = {body, context, n};
     gomp_parallel(run_share, &job, (unsigned)threads, 0);
 }
+
+int64_t sg_compute_threads(void) {
+    pthread_once(&once, resolve);
+    return gomp_parallel ? max_threads() : 1;
+}

@@ -27,17 +27,17 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         if !BenchmarkSetup.names.contains(model) {
-            throw ValidationError("unknown --model '\(model)' (choose from \(BenchmarkSetup.names.joined(separator: ", ")))")
+            throw ValidationErrorLine(message: "unknown --model '\(model)' (choose from \(BenchmarkSetup.names.joined(separator: ", ")))")
         }
-        if batch < 1 || batch > 1 << 16 { throw ValidationError("--batch must be in 1...65536, got \(batch)") }
-        if windows < 1 { throw ValidationError("--windows must be at least 1, got \(windows)") }
-        if !(seconds > 0 && seconds.isFinite) { throw ValidationError("--seconds must be a positive number") }
+        if batch < 1 || batch > 1 << 16 { throw ValidationErrorLine(message: "--batch must be in 1...65536, got \(batch)") }
+        if windows < 1 { throw ValidationErrorLine(message: "--windows must be at least 1, got \(windows)") }
+        if !(seconds > 0 && seconds.isFinite) { throw ValidationErrorLine(message: "--seconds must be a positive number") }
     }
 
     func run() throws {
         if let fid {
             let parts = fid.split(separator: ",").compactMap { Int($0) }
-            guard parts.count == 2, parts.allSatisfy({ $0 > 1 }) else { throw ValidationError("--fid takes N,D, e.g. 10000,128") }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 1 }) else { throw ValidationErrorLine(message: "--fid takes N,D, e.g. 10000,128") }
             let seconds = try reportingErrors { try FIDBenchmark.run(samples: parts[0], dimension: parts[1]) }
             if json {
                 print("{\"metric\": \"fid\", \"n\": \(parts[0]), \"d\": \(parts[1]), \"seconds\": \(String(format: "%.3f", seconds))}")
@@ -48,7 +48,7 @@ struct Bench: ParsableCommand {
         }
         if sample {
             guard let kind = GANModelKind(rawValue: model) else {
-                throw ValidationError("--sample times a generator: use --model mlp or dcgan")
+                throw ValidationErrorLine(message: "--sample times a generator: use --model mlp or dcgan")
             }
             for size in [1, 256] {
                 let r = SamplingBenchmark.run(model: kind, batch: size)
@@ -70,9 +70,10 @@ struct Bench: ParsableCommand {
                     try TrainingBenchmark.run(model: model, data: config, prefetch: prefetch, windows: windows, windowSeconds: seconds)
                 }
                 if json {
-                    print("{\"model\": \"\(r.model)\", \"batch\": \(batch), \"prefetch\": \(prefetch), \"ms_per_step\": \(String(format: "%.3f", r.msPerStep))}")
+                    print("{\"model\": \"\(r.model)\", \"batch\": \(batch), \"prefetch\": \(prefetch), \"ms_per_step\": \(String(format: "%.3f", r.msPerStep)), \"ms_waiting_for_data\": \(String(format: "%.4f", r.msWaitingForData ?? 0))}")
                 } else {
-                    print(String(format: "%@ on %@: %.3f ms per training step, next batch %@", r.model, dataset ?? dataDir!, r.msPerStep,
+                    print(String(format: "%@ on %@: %.3f ms per training step, %.4f ms of it waiting for the batch (%@)", r.model,
+                                 dataset ?? dataDir!, r.msPerStep, r.msWaitingForData ?? 0,
                                  prefetch ? "gathered on another thread" : "gathered inline"))
                 }
             }

@@ -92,8 +92,8 @@ struct Eval: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if realVsReal == (weights != nil) { throw ValidationError("give --weights G.safetensors, or --real-vs-real") }
-        if n < 10 { throw ValidationError("--n must be at least 10") }
+        if realVsReal == (weights != nil) { throw ValidationErrorLine(message: "give --weights G.safetensors, or --real-vs-real") }
+        if n < 10 { throw ValidationErrorLine(message: "--n must be at least 10") }
     }
 
     func run() throws {

@@ -21,9 +21,9 @@ struct Sample: ParsableCommand {
     var npy: String?
 
     func validate() throws {
-        guard (n == nil) != (z == nil) else { throw ValidationError("give exactly one of --n and --z") }
-        guard png != nil || npy != nil else { throw ValidationError("give --png, --npy or both") }
-        if let n, n <= 0 { throw ValidationError("--n must be positive") }
+        guard (n == nil) != (z == nil) else { throw ValidationErrorLine(message: "give exactly one of --n and --z") }
+        guard png != nil || npy != nil else { throw ValidationErrorLine(message: "give --png, --npy or both") }
+        if let n, n <= 0 { throw ValidationErrorLine(message: "--n must be positive") }
     }
 
     func run() throws {

@@ -60,14 +60,14 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         switch (resume, out) {
-        case (nil, nil): throw ValidationError("give --out RUN for a new run, or --resume RUN")
-        case (.some, .some): throw ValidationError("--resume continues the run in its own directory; drop --out")
+        case (nil, nil): throw ValidationErrorLine(message: "give --out RUN for a new run, or --resume RUN")
+        case (.some, .some): throw ValidationErrorLine(message: "--resume continues the run in its own directory; drop --out")
         default: break
         }
         if resume != nil && config != nil {
-            throw ValidationError("--config starts a new run; --resume uses the run's saved config.json (give changed settings as flags)")
+            throw ValidationErrorLine(message: "--config starts a new run; --resume uses the run's saved config.json (give changed settings as flags)")
         }
-        if resume != nil && overwrite { throw ValidationError("--overwrite starts a new run; it cannot be combined with --resume") }
+        if resume != nil && overwrite { throw ValidationErrorLine(message: "--overwrite starts a new run; it cannot be combined with --resume") }
     }
 
     func run() throws {

@@ -142,6 +142,7 @@ import Testing
         config.batchSize = 8
         let ahead = try TrainingData(config: config, warn: { _ in })
         let inline = try TrainingData(config: config, warn: { _ in })
+        ahead.prefetch = true
         inline.prefetch = false
         for _ in 0..<20 {
             let (a, b) = (ahead.nextBatch(), inline.nextBatch())

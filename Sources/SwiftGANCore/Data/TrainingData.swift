@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import SwiftGANData
 import SwiftGANEngine
@@ -6,8 +7,9 @@ import SwiftGANEngine
 /// shuffled epochs, or 2-D toy distributions sampled afresh. Its state is a value, saved in
 /// checkpoints, so a resumed run sees exactly the batches an uninterrupted one would.
 ///
-/// The next batch is gathered on another thread while the current step runs; `state` always
-/// describes the batches handed out, not the one being prepared.
+/// The next batch can be gathered on another thread while the current step runs (`prefetch`);
+/// `state` always describes the batches handed out, not the one being prepared, so checkpoints
+/// and results are the same either way.
 public final class TrainingData {
     public enum Source {
         case images(any ImageCollection)
@@ -28,8 +30,11 @@ public final class TrainingData {
     public let test: Source?
     public let batchSize: Int
     public private(set) var state: State
-    /// Whether to prepare the next batch on another thread (on by default).
-    public var prefetch = true
+    /// Whether to prepare the next batch on another thread. By default only when a core is left
+    /// over by the compute pool: where the pool occupies every core (this project's 2-core
+    /// machine), the gathering thread runs only while the step waits for it, and handing the work
+    /// over costs more than it saves (measured in Benchmarks/RESULTS.md).
+    public var prefetch = ProcessInfo.processInfo.activeProcessorCount > Backend.computeThreads
     private var pending: (state: State, result: DispatchGroup, batch: UnsafeMutablePointer<Batch?>)?
     private static let queue = DispatchQueue(label: "swiftgan.data-prefetch")
 

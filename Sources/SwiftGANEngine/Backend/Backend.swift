@@ -1,3 +1,4 @@
+import SwiftGANKernels
 /// The kernels that tensor operations run on. Every op reaches compute through this one
 /// interface, so another device (a CUDA backend) is one more conformance, not a rewrite.
 ///
@@ -59,6 +60,9 @@ public enum BinaryKernel: Int32 {
 public enum Backend {
     /// The backend every operation uses; the CPU (oneDNN and SwiftGAN's C kernels) by default.
     nonisolated(unsafe) public static var current: ComputeBackend = CPUBackend()
+
+    /// The threads the CPU backend's compute pool runs on.
+    public static var computeThreads: Int { Int(sg_compute_threads()) }
 
     /// The version of the CPU backend's oneDNN library.
     public static var oneDNNVersion: String { DNNL.version }

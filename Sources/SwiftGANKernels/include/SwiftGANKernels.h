@@ -91,6 +91,9 @@ double sg_sum_squares(const float *x, int64_t n);
 /// Number of non-finite values.
 int64_t sg_count_nonfinite(const float *x, int64_t n);
 
+/// The threads of the compute pool (OpenMP's maximum, 1 without it).
+int64_t sg_compute_threads(void);
+
 #ifdef __cplusplus
 }
 #endif
