@@ -4,6 +4,12 @@
 // like); SwiftGAN's tensors stay plain NCHW, with reorders on the way in and out. A convolution
 // whose kernel covers its whole input (a DCGAN's first or last layer) is a matrix product and
 // runs as one GEMM.
+//
+// Every primitive uses a scratchpad that SwiftGAN provides (scratchpad mode "user"). With the
+// library's default mode, as Debian builds oneDNN (DNNL_ENABLE_CONCURRENT_EXEC off), a
+// primitive's scratchpad belongs to the thread that created it, and running the primitive on
+// another thread (a cached primitive used by a second training loop, a server worker, parallel
+// tests) writes through a missing scratchpad: a crash at a small address inside JIT code.
 #include "SwiftGANDNNL.h"
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
@@ -21,6 +27,7 @@ typedef struct {
     dnnl_memory_t plain;
     dnnl_memory_t internal;      // NULL when the primitive takes the plain layout
     dnnl_primitive_t reorder;    // plain -> internal for inputs, internal -> plain for outputs
+    dnnl_memory_t reorder_scratch;  // the reorder's scratchpad, NULL when it needs none
     void *buffer;
 } cached_arg;
 
@@ -28,6 +35,7 @@ typedef struct {
     int kind;
     sg_conv_geometry geometry;
     dnnl_primitive_t primitive;
+    dnnl_memory_t scratch;       // the primitive's scratchpad, NULL when it needs none
     int nargs;
     cached_arg args[MAX_ARGS];
 } cache_entry;
@@ -38,10 +46,48 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static cache_entry **entries;
 static int64_t entry_count, entry_capacity;
+static dnnl_primitive_attr_t user_scratchpad;
+// One scratchpad serves every primitive: executions are serialized by `lock`. It grows to the
+// largest size a primitive asks for.
+static void *scratch_buffer;
+static size_t scratch_bytes;
 
 static void init_engine(void) {
     dnnl_engine_create(&engine, dnnl_cpu, 0);
     dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
+    dnnl_primitive_attr_create(&user_scratchpad);
+    dnnl_primitive_attr_set_scratchpad_mode(user_scratchpad, dnnl_scratchpad_mode_user);
+}
+
+/// A memory object for `pd`'s scratchpad (NULL when it needs none), growing the shared buffer
+/// to fit it. Called with `lock` held.
+static dnnl_status_t scratchpad_for(const_dnnl_primitive_desc_t pd, dnnl_memory_t *memory) {
+    *memory = NULL;
+    const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    size_t bytes = md ? dnnl_memory_desc_get_size(md) : 0;
+    if (bytes == 0) return dnnl_success;
+    if (bytes > scratch_bytes) {
+        void *grown = NULL;
+        if (posix_memalign(&grown, 64, bytes) != 0) return dnnl_out_of_memory;
+        free(scratch_buffer);
+        scratch_buffer = grown;
+        scratch_bytes = bytes;
+    }
+    return dnnl_memory_create(memory, md, engine, DNNL_MEMORY_NONE);
+}
+
+/// Executes `p` with `args` plus its scratchpad `scratch` (when it has one).
+static dnnl_status_t execute(dnnl_primitive_t p, dnnl_memory_t scratch, int nargs, const dnnl_exec_arg_t *args) {
+    dnnl_exec_arg_t all[MAX_ARGS + 1];
+    for (int i = 0; i < nargs; i++) all[i] = args[i];
+    if (scratch) {
+        dnnl_status_t s = dnnl_memory_set_data_handle(scratch, scratch_buffer);
+        if (s != dnnl_success) return s;
+        all[nargs].arg = DNNL_ARG_SCRATCHPAD;
+        all[nargs].memory = scratch;
+        nargs++;
+    }
+    return dnnl_primitive_execute(p, stream, nargs, all);
 }
 
 int sg_dnnl_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
@@ -68,10 +114,11 @@ static dnnl_status_t bind_arg(cache_entry *e, int arg, int is_output, const dnnl
     s = dnnl_memory_create(&a->internal, wanted, engine, a->buffer);
     if (s != dnnl_success) return s;
     dnnl_primitive_desc_t rpd;
-    s = is_output ? dnnl_reorder_primitive_desc_create(&rpd, wanted, engine, plain, engine, NULL)
-                  : dnnl_reorder_primitive_desc_create(&rpd, plain, engine, wanted, engine, NULL);
+    s = is_output ? dnnl_reorder_primitive_desc_create(&rpd, wanted, engine, plain, engine, user_scratchpad)
+                  : dnnl_reorder_primitive_desc_create(&rpd, plain, engine, wanted, engine, user_scratchpad);
     if (s != dnnl_success) return s;
-    s = dnnl_primitive_create(&a->reorder, rpd);
+    s = scratchpad_for(rpd, &a->reorder_scratch);
+    if (s == dnnl_success) s = dnnl_primitive_create(&a->reorder, rpd);
     dnnl_primitive_desc_destroy(rpd);
     return s;
 }
@@ -105,7 +152,7 @@ static dnnl_status_t create_entry(cache_entry *e) {
         &forward_desc, dnnl_forward_training, dnnl_convolution_direct, &src_any, &weights_any,
         with_bias ? &bias : NULL, &dst_any, strides, dilates, pad_l, pad_r);
     if (s == dnnl_success && (e->kind == KIND_FORWARD || e->kind == KIND_FORWARD_BIAS)) {
-        s = dnnl_primitive_desc_create(&pd, &forward_desc, NULL, engine, NULL);
+        s = dnnl_primitive_desc_create(&pd, &forward_desc, user_scratchpad, engine, NULL);
     } else if (s == dnnl_success) {
         s = dnnl_primitive_desc_create(&hint, &forward_desc, NULL, engine, NULL);
         if (s == dnnl_success && e->kind == KIND_BACKWARD_DATA)
@@ -115,8 +162,9 @@ static dnnl_status_t create_entry(cache_entry *e) {
             s = dnnl_dilated_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src_any, &weights_any,
                                                                     with_bias ? &bias : NULL, &dst_any,
                                                                     strides, dilates, pad_l, pad_r);
-        if (s == dnnl_success) s = dnnl_primitive_desc_create(&pd, &desc, NULL, engine, hint);
+        if (s == dnnl_success) s = dnnl_primitive_desc_create(&pd, &desc, user_scratchpad, engine, hint);
     }
+    if (s == dnnl_success) s = scratchpad_for(pd, &e->scratch);
     if (s == dnnl_success) s = dnnl_primitive_create(&e->primitive, pd);
     if (s == dnnl_success) {
         const dnnl_memory_desc_t *(*q)(const_dnnl_primitive_desc_t, dnnl_query_t, int) = dnnl_primitive_desc_query_md;
@@ -183,15 +231,15 @@ static int run(cache_entry *e, void *const *buffers) {
         args[i].memory = a->internal ? a->internal : a->plain;
         if (s == dnnl_success && a->internal && !a->is_output) {
             dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, a->plain}, {DNNL_ARG_TO, a->internal}};
-            s = dnnl_primitive_execute(a->reorder, stream, 2, r);
+            s = execute(a->reorder, a->reorder_scratch, 2, r);
         }
     }
-    if (s == dnnl_success) s = dnnl_primitive_execute(e->primitive, stream, e->nargs, args);
+    if (s == dnnl_success) s = execute(e->primitive, e->scratch, e->nargs, args);
     for (int i = 0; i < e->nargs && s == dnnl_success; i++) {
         cached_arg *a = &e->args[i];
         if (a->internal && a->is_output) {
             dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, a->internal}, {DNNL_ARG_TO, a->plain}};
-            s = dnnl_primitive_execute(a->reorder, stream, 2, r);
+            s = execute(a->reorder, a->reorder_scratch, 2, r);
         }
     }
     if (s == dnnl_success) s = dnnl_stream_wait(stream);

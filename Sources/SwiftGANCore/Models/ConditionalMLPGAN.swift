@@ -5,12 +5,16 @@ import SwiftGANNN
 /// [z (64), embedding(y) (classes)] → 256 → 512 → pixels, ReLU between, Tanh out.
 public final class ConditionalMLPGenerator: Module {
     public static let latentDimension = 64
+    /// [C, H, W] of the images it makes (flat, as [n, C·H·W]).
+    public let outputShape: [Int]
     public let labelEmbedding: Embedding
     public let net: Sequential
 
-    public init(classes: Int, pixels: Int, generator rng: inout RandomGenerator) {
+    public init(classes: Int, imageShape: [Int], generator rng: inout RandomGenerator) {
+        outputShape = imageShape
         labelEmbedding = Embedding(classes, classes, generator: &rng)
-        net = Sequential(perceptronLayers([Self.latentDimension + classes, 256, 512, pixels], activation: { ReLU() }, generator: &rng) + [Tanh()])
+        net = Sequential(perceptronLayers([Self.latentDimension + classes, 256, 512, imageShape.reduce(1, *)], activation: { ReLU() },
+                                          generator: &rng) + [Tanh()])
         super.init()
     }
 

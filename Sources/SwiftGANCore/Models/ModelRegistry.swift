@@ -31,10 +31,15 @@ public struct ModelFamily: @unchecked Sendable {
     public let validate: (TrainingConfig) throws -> Void
     /// Builds the recipe for data of `shape`.
     public let makeRecipe: (TrainingConfig, DataShape) throws -> any GANRecipe
+    /// Builds an untrained generator to sample from, as a weights file's metadata describes it
+    /// (empty for a file without SwiftGAN metadata: the family's defaults); nil for families
+    /// without a latent generator.
+    public let makeGenerator: (([String: String]) throws -> any SampleableGenerator)?
 
     public init(name: String, summary: String, options: [ConfigField] = [], layout: BatchLayout, defaultDataset: String = "mnist",
                 defaultShape: DataShape,
                 validate: @escaping (TrainingConfig) throws -> Void = { _ in },
+                makeGenerator: (([String: String]) throws -> any SampleableGenerator)? = nil,
                 makeRecipe: @escaping (TrainingConfig, DataShape) throws -> any GANRecipe) {
         self.name = name
         self.summary = summary
@@ -43,6 +48,7 @@ public struct ModelFamily: @unchecked Sendable {
         self.defaultDataset = defaultDataset
         self.defaultShape = defaultShape
         self.validate = validate
+        self.makeGenerator = makeGenerator
         self.makeRecipe = makeRecipe
     }
 }
@@ -82,6 +88,9 @@ extension ClassicGANRecipe {
             if kind == .toy ? (config.dataset != nil && !toyData) : toyData {
                 throw ConfigError("model \(kind.rawValue) cannot train on dataset \(config.dataset!)")
             }
+        }, makeGenerator: { _ in
+            var rng = RandomGenerator(seed: 0)
+            return kind.makeGenerator(generator: &rng)
         }, makeRecipe: { config, shape in
             // A DCGAN takes the layout that fits the data (dcgan on 3×32×32 images is dcgan32).
             let fitting = kind.dcganLayout == nil ? kind

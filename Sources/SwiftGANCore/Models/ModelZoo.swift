@@ -78,7 +78,7 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
         generator.normal([batch, latentDimension])
     }
 
-    public func makeGenerator(generator: inout RandomGenerator) -> any UnaryLayer {
+    public func makeGenerator(generator: inout RandomGenerator) -> any UnaryLayer & SampleableGenerator {
         if let layout = dcganLayout { return DCGANGenerator(layout, generator: &generator) }
         return self == .toy ? ToyGenerator(generator: &generator) : MLPGenerator(generator: &generator)
     }

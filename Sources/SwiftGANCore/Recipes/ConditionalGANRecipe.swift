@@ -30,6 +30,15 @@ public final class ConditionalGANRecipe: GANRecipe {
                                ("--minibatch-stddev, --minibatch-discrimination", config.minibatchStdDev || config.minibatchDiscriminationKernels > 0)]
             if let (flag, _) = unsupported.first(where: \.1) { throw ConfigError("model cgan-mlp does not support \(flag)") }
         },
+        makeGenerator: { metadata in
+            var rng = RandomGenerator(seed: 0)
+            let shape = metadata["swiftgan.sample_shape"]?.split(separator: ",").compactMap { Int($0) } ?? [1, 28, 28]
+            let classes = metadata["swiftgan.classes"].flatMap { Int($0) } ?? 10
+            guard shape.count == 3, shape.allSatisfy({ $0 > 0 }), classes > 1 else {
+                throw ConfigError("cgan-mlp weights record an unusable shape \(shape) or class count \(classes)")
+            }
+            return ConditionalMLPGenerator(classes: classes, imageShape: shape, generator: &rng)
+        },
         makeRecipe: { config, shape in
             guard shape.classCount >= 2 else {
                 throw ConfigError("model cgan-mlp trains on labeled images (class folders or IDX labels); the data has no classes")
@@ -43,14 +52,14 @@ public final class ConditionalGANRecipe: GANRecipe {
         sampleShape = shape.sample
         let pixels = shape.sample.reduce(1, *)
         var rng = RandomGenerator(seed: config.seed)
-        generator = ConditionalMLPGenerator(classes: classes, pixels: pixels, generator: &rng)
+        generator = ConditionalMLPGenerator(classes: classes, imageShape: shape.sample, generator: &rng)
         discriminator = ConditionalMLPDiscriminator(classes: classes, pixels: pixels, generator: &rng)
         optimizerG = config.adam(generator.parameters(), learningRate: config.learningRateG)
         optimizerD = config.adam(discriminator.parameters(), learningRate: config.learningRateD)
         parameterNames = (generator.namedParameters().map(\.0), discriminator.namedParameters().map(\.0))
         if let decay = config.emaDecay {
             var copyRNG = RandomGenerator(seed: 0)
-            ema = try! ExponentialMovingAverage(of: generator, copy: ConditionalMLPGenerator(classes: classes, pixels: pixels, generator: &copyRNG),
+            ema = try! ExponentialMovingAverage(of: generator, copy: ConditionalMLPGenerator(classes: classes, imageShape: shape.sample, generator: &copyRNG),
                                                 decay: decay)
         } else {
             ema = nil

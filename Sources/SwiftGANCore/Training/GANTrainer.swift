@@ -40,6 +40,7 @@ public final class GANTrainer {
         meta[WeightsMetadata.format] = String(WeightsMetadata.currentFormat)
         meta[WeightsMetadata.family] = config.model
         meta[WeightsMetadata.role] = model
+        meta[WeightsMetadata.kind] = recipe.models.first { $0.name == model }?.role.rawValue
         meta["step"] = String(stepCount)
         return meta
     }
@@ -51,6 +52,8 @@ public enum WeightsMetadata {
     public static let family = "swiftgan.model"
     public static let architecture = "swiftgan.architecture"
     public static let role = "swiftgan.role"
+    /// generator, discriminator or other (`NamedModel.Role`).
+    public static let kind = "swiftgan.kind"
     /// The format of weights, checkpoints and run directories this version writes.
     public static let currentFormat = 2
 

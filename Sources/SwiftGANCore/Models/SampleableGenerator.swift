@@ -1,0 +1,108 @@
+import Foundation
+import SwiftGANEngine
+import SwiftGANNN
+
+/// A generator that `sample`, `eval` (and later the latent tools and the server) can drive:
+/// latents, and class labels for conditional models, in; samples out.
+///
+/// ```swift
+/// let (family, g) = try ModelRegistry.generator(forWeights: "runs/mnist/generator.safetensors", model: nil)
+/// let images = withNoGrad { g.generate(rng.normal([16, g.latentDimension]), labels: nil) }
+/// ```
+public protocol SampleableGenerator: Module {
+    /// The size of z.
+    var latentDimension: Int { get }
+    /// The number of classes a conditional generator takes; 0 when unconditional.
+    var classCount: Int { get }
+    /// One output's shape as the generator makes it ([784] for the MLP GAN, [C, H, W], [2]).
+    var sampleShape: [Int] { get }
+    /// The shape to show one output as an image ([C, H, W]), or nil for 2-D points.
+    var imageShape: [Int]? { get }
+    /// Outputs for latents [n, latentDimension] and, for conditional generators, n class indices.
+    func generate(_ z: Tensor, labels: [Int]?) -> Tensor
+}
+
+extension SampleableGenerator {
+    public var classCount: Int { 0 }
+    public var imageShape: [Int]? { sampleShape.count == 3 ? sampleShape : nil }
+}
+
+extension MLPGenerator: SampleableGenerator {
+    public var latentDimension: Int { Self.latentDimension }
+    public var sampleShape: [Int] { [784] }
+    public var imageShape: [Int]? { [1, 28, 28] }
+    public func generate(_ z: Tensor, labels: [Int]?) -> Tensor { self(z) }
+}
+
+extension DCGANGenerator: SampleableGenerator {
+    public var latentDimension: Int { DCGANLayout.latentDimension }
+    public var sampleShape: [Int] { layout.imageShape }
+    public func generate(_ z: Tensor, labels: [Int]?) -> Tensor { self(z) }
+}
+
+extension ToyGenerator: SampleableGenerator {
+    public var latentDimension: Int { Self.latentDimension }
+    public var sampleShape: [Int] { [2] }
+    public func generate(_ z: Tensor, labels: [Int]?) -> Tensor { self(z) }
+}
+
+extension ConditionalMLPGenerator: SampleableGenerator {
+    public var latentDimension: Int { Self.latentDimension }
+    public var classCount: Int { labelEmbedding.weight.shape[0] }
+    public var sampleShape: [Int] { [outputShape.reduce(1, *)] }
+    public var imageShape: [Int]? { outputShape }
+    public func generate(_ z: Tensor, labels: [Int]?) -> Tensor { self(z, labels ?? Array(repeating: 0, count: z.shape[0])) }
+}
+
+extension ModelRegistry {
+    /// The family and an (untrained) generator for a weights file: the family its SwiftGAN
+    /// metadata names, or `model` for files without it (PyTorch's). The caller loads the weights.
+    public static func generator(forWeights path: String, model: String?) throws -> (ModelFamily, any SampleableGenerator) {
+        let metadata = try Safetensors.readWithMetadata(path).metadata
+        guard let name = model ?? metadata[WeightsMetadata.architecture] ?? metadata[WeightsMetadata.family] else {
+            throw ConfigError("\(path): no SwiftGAN architecture in its metadata (a PyTorch file?); pass --model")
+        }
+        let family = try self.family(named: name)
+        if let kind = metadata[WeightsMetadata.kind], kind == NamedModel.Role.discriminator.rawValue {
+            throw ConfigError("\(path): the discriminator (\(metadata[WeightsMetadata.role] ?? kind)) of a \(family.name) run; give its generator")
+        }
+        guard let make = family.makeGenerator else {
+            throw ConfigError("\(path): model \(family.name) has no latent generator to sample")
+        }
+        return (family, try make(metadata))
+    }
+}
+
+extension SampleableGenerator {
+    /// Outputs for all `latents` (and labels) in evaluation mode, made in batches of 1,024 into
+    /// one buffer allocated up front, so an impossible request is an error rather than a crash
+    /// and the activations stay small. The result is [n] + `sampleShape`.
+    public func generateAll(_ latents: Tensor, labels: [Int]?) throws -> Tensor {
+        let count = latents.shape[0], perSample = sampleShape.reduce(1, *)
+        let output = try Tensor(checkedUninitializedShape: [count, perSample])
+        eval()
+        defer { train() }
+        var start = 0
+        while start < count {
+            let end = min(start + 1024, count)
+            let batch = withNoGrad { generate(latents.slice(axis: 0, start..<end), labels: labels.map { Array($0[start..<end]) }) }
+            batch.withUnsafeBufferPointer { values in
+                (output.storage.pointer + start * perSample).update(from: values.baseAddress!, count: values.count)
+            }
+            start = end
+        }
+        return output.reshaped([count] + sampleShape)
+    }
+
+    /// Refuses, in one line naming `what`, a sample count whose outputs and latents (and a copy
+    /// while a file is encoded) cannot fit in this machine's memory, before anything is allocated.
+    public func checkFits(_ count: Int, _ what: String) throws {
+        let perSample = sampleShape.reduce(1, *) + latentDimension
+        let (values, overflow) = count.multipliedReportingOverflow(by: perSample)
+        let (bytes, overflow2) = values.multipliedReportingOverflow(by: 2 * MemoryLayout<Float>.stride)
+        let memory = ProcessInfo.processInfo.physicalMemory
+        guard overflow || overflow2 || UInt64(bytes) > memory else { return }
+        let needed = overflow || overflow2 ? "more bytes than memory can address" : String(format: "%.1f GB", Double(bytes) / 1e9)
+        throw ConfigError("\(what): the samples need \(needed), more than this machine's \(String(format: "%.1f GB", Double(memory) / 1e9)) of memory")
+    }
+}
