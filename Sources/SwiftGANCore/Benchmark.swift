@@ -96,20 +96,24 @@ public enum SamplingBenchmark {
         public var imagesPerSecond: Double { Double(batch) / msPerBatch * 1000 }
     }
 
-    public static func run(model: GANModelKind, batch: Int, repetitions: Int? = nil) -> Result {
-        var rng = RandomGenerator(seed: 0)
-        let generator = model.makeGenerator(generator: &rng)
+    /// Times the generator of the family called `model` (its default architecture).
+    public static func run(model: String, batch: Int, repetitions: Int? = nil) throws -> Result {
+        let family = try ModelRegistry.family(named: model)
+        guard let make = family.makeGenerator else { throw ConfigError("model \(model) has no latent generator to time") }
+        let generator = try make([:])
         generator.eval()
-        let z = model.sampleLatents(batch, generator: &rng)
+        var rng = RandomGenerator(seed: 0)
+        let z = rng.normal([batch, generator.latentDimension])
+        let labels = generator.classCount > 0 ? (0..<batch).map { $0 % generator.classCount } : nil
         var times: [Double] = []
         withNoGrad {
-            for _ in 0..<20 { _ = generator(z) }
+            for _ in 0..<20 { _ = generator.generate(z, labels: labels) }
             for _ in 0..<(repetitions ?? (batch > 1 ? 30 : 300)) {
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                _ = generator(z)
+                _ = generator.generate(z, labels: labels)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
             }
         }
-        return Result(model: model.rawValue, batch: batch, msPerBatch: times.sorted()[times.count / 2])
+        return Result(model: model, batch: batch, msPerBatch: times.sorted()[times.count / 2])
     }
 }

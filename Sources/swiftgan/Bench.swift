@@ -47,11 +47,8 @@ struct Bench: ParsableCommand {
             return
         }
         if sample {
-            guard let kind = GANModelKind(rawValue: model) else {
-                throw ValidationErrorLine(message: "--sample times a generator: use --model mlp or dcgan")
-            }
             for size in [1, 256] {
-                let r = SamplingBenchmark.run(model: kind, batch: size)
+                let r = try reportingErrors { try SamplingBenchmark.run(model: model == "wgangp" ? "mlp" : model, batch: size) }
                 if json {
                     print("{\"model\": \"\(r.model)\", \"batch\": \(size), \"ms_per_batch\": \(String(format: "%.4f", r.msPerBatch)), \"images_per_s\": \(String(format: "%.1f", r.imagesPerSecond))}")
                 } else {

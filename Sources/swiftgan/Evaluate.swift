@@ -75,7 +75,7 @@ struct Eval: ParsableCommand {
         abstract: "Evaluate a generator (or the real data against itself) with the shipped evaluator network or your own.")
 
     @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
-    var model: GANModelKind?
+    var model: String?
     @Option(help: "Generator weights (safetensors).")
     var weights: String?
     @OptionGroup var data: ImageDatasetOptions
@@ -113,18 +113,18 @@ struct Eval: ParsableCommand {
                 report.fakeDescription = "train (real)"
                 return report
             }
-            let model = try GANModelKind.of(weights: weights!, given: model)
-            var rng = RandomGenerator(seed: 0)
-            let generator = model.makeGenerator(generator: &rng)
+            let (family, generator) = try ModelRegistry.generator(forWeights: weights!, model: model)
             try generator.load(from: weights!)
             let takes = custom?.0.inputShape ?? EvaluatorNetwork.defaultInputShape
-            guard model.imageShape == takes else {
+            guard let shape = generator.imageShape, shape == takes else {
                 let which = evaluator ?? "the shipped evaluators"
-                throw ValidationErrorLine(message: "\(which) takes \(takes.map(String.init).joined(separator: "×")) images; \(model.rawValue) makes \(model.imageShape.map(String.init).joined(separator: "×"))")
+                let makes = generator.imageShape.map { $0.map(String.init).joined(separator: "×") + " images" } ?? "2-D points"
+                throw ValidationErrorLine(message: "\(which) takes \(takes.map(String.init).joined(separator: "×")) images; \(family.name) makes \(makes)")
             }
-            generator.eval()
             var zRNG = RandomGenerator(seed: seed)
-            let images = withNoGrad { generator(model.sampleLatents(n, generator: &zRNG)) }
+            // A conditional generator is asked for every class equally often.
+            let labels = generator.classCount > 0 ? (0..<n).map { $0 % generator.classCount } : nil
+            let images = try generator.generateAll(zRNG.normal([n, generator.latentDimension]), labels: labels).reshaped([n] + shape)
             if case let (network, real)? = custom { return try MetricReport.evaluate(images: images, against: real, evaluator: network) }
             return try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir)
         }

@@ -9,8 +9,6 @@ struct SwiftGANCommand: ParsableCommand {
         subcommands: [Train.self, Sample.self, Bench.self, Metrics.self, Eval.self, Evaluator.self])
 }
 
-extension GANModelKind: ExpressibleByArgument {}
-extension GANLoss: ExpressibleByArgument {}
 
 /// Runs library code and turns its errors into one-line messages with a non-zero exit.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {

@@ -191,7 +191,7 @@ import Testing
         config.batchSize = 4
         let run = try Fixtures.temporaryDirectory() + "/run"
         _ = try quietRun(TrainingRun(config: config, directory: run))
-        #expect(try GANModelKind.of(weights: run + "/generator.safetensors", given: nil) == .dcgan)
+        #expect(try ModelRegistry.generator(forWeights: run + "/generator.safetensors", model: nil).0.name == "dcgan")
         let meta = try Safetensors.readWithMetadata(run + "/discriminator.safetensors").metadata
         #expect(meta["swiftgan.model"] == "dcgan" && meta["swiftgan.role"] == "discriminator" && meta["swiftgan.format"] == "2")
 

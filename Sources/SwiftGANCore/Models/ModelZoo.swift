@@ -102,18 +102,3 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
     }
 }
 
-extension GANModelKind {
-    /// The architecture of a generator weights file: `given` when set (PyTorch's files need
-    /// it), else what a SwiftGAN file's metadata records.
-    public static func of(weights path: String, given: GANModelKind?) throws -> GANModelKind {
-        if let given { return given }
-        let metadata = try Safetensors.readWithMetadata(path).metadata
-        guard let name = metadata[WeightsMetadata.architecture] ?? metadata[WeightsMetadata.family] else {
-            throw ConfigError("\(path): no SwiftGAN architecture in its metadata (a PyTorch file?); pass --model")
-        }
-        guard let kind = GANModelKind(rawValue: name) else {
-            throw ConfigError("\(path): architecture '\(name)' cannot be sampled here (this version samples \(allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        return kind
-    }
-}
