@@ -42,7 +42,8 @@ public enum FrechetDistance {
         let info2 = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "U")), Int32(d), &symmetric, Int32(d), &eigen)
         guard info2 == 0 else { throw MetricError("eigen-decomposition failed (LAPACK info \(info2))") }
         let traceSqrt = eigen.reduce(0) { $0 + max($1, 0).squareRoot() }
-        return meanTerm + traceA + traceB - 2 * traceSqrt
+        // A distance: rounding can leave identical sets a hair below 0.
+        return max(0, meanTerm + traceA + traceB - 2 * traceSqrt)
     }
 
     /// FID between two feature matrices [n, d].

@@ -8,11 +8,11 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Any model of train (\(ModelRegistry.names.joined(separator: ", "))), or wgangp (the MLP GAN as WGAN-GP, 5 critic steps per generator step).")
     var model: String = "mlp"
-    @Option(help: "Batch size.")
+    @Option(parsing: .unconditional, help: "Batch size.")
     var batch: Int = 64
-    @Option(help: "Timed windows; the median counts.")
+    @Option(parsing: .unconditional, help: "Timed windows; the median counts.")
     var windows: Int = 5
-    @Option(help: "Seconds per window.")
+    @Option(parsing: .unconditional, help: "Seconds per window.")
     var seconds: Double = 2
     @Flag(help: "Time sampling (generator inference at batch 1 and 256) instead of training.")
     var sample = false

@@ -22,11 +22,11 @@ struct Metrics: ParsableCommand {
     var fake: String
     @Option(help: "Comma-separated metrics among fid, kid, pr, dc.")
     var metrics: String = "fid,kid,pr,dc"
-    @Option(help: "KID: number of random subsets.")
+    @Option(parsing: .unconditional, help: "KID: number of random subsets.")
     var kidSubsets: Int = 100
-    @Option(help: "KID: subset size (default min(1000, n, m)); one subset of all samples is the exact MMD².")
+    @Option(parsing: .unconditional, help: "KID: subset size (default min(1000, n, m)); one subset of all samples is the exact MMD².")
     var kidSubsetSize: Int?
-    @Option(help: "k of the nearest-neighbour balls for precision, recall, density and coverage.")
+    @Option(parsing: .unconditional, help: "k of the nearest-neighbour balls for precision, recall, density and coverage.")
     var k: Int = 3
     @Flag(help: "Print one JSON line.")
     var json = false
@@ -49,6 +49,7 @@ struct Metrics: ParsableCommand {
                 }
                 return kind
             })
+            guard !kinds.isEmpty else { throw ValidationErrorLine(message: "--metrics names no metric (choose from fid, kid, pr, dc)") }
             return try MetricReport.compare(real: readFeatures(real), fake: readFeatures(fake), metrics: kinds,
                                             kidSubsets: kidSubsets, kidSubsetSize: kidSubsetSize, nearestK: k)
         }
@@ -82,9 +83,9 @@ struct Eval: ParsableCommand {
     @Option(help: ArgumentHelp("An evaluator trained by `swiftgan evaluator train` (default: the shipped one for --dataset).",
                                discussion: "The real images are then --data-dir's (any image folder or IDX files), converted to the evaluator's channels and size: its test split when it has one, else its training images."))
     var evaluator: String?
-    @Option(help: "Number of generated samples.")
+    @Option(parsing: .unconditional, help: "Number of generated samples.")
     var n: Int = 5000
-    @Option(help: "Seed for the latents.")
+    @Option(parsing: .unconditional, help: "Seed for the latents.")
     var seed: UInt64 = 0
     @Flag(help: "Compare the training split with the test split (or, without one, two halves of the training images): the floor a generator can reach.")
     var realVsReal = false
@@ -154,13 +155,13 @@ struct EvaluatorTrain: ParsableCommand {
     var dataset: ImageDataset.Known?
     @Option(help: "A labeled image folder (one subfolder per class), or the directory of --dataset's IDX files.")
     var dataDir: String?
-    @Option(help: "1 or 3: the channels the folder's images are converted to (default: their own).")
+    @Option(parsing: .unconditional, help: "1 or 3: the channels the folder's images are converted to (default: their own).")
     var channels: Int?
-    @Option(help: "The side the folder's images are resized and center-cropped to (default: their common size).")
+    @Option(parsing: .unconditional, help: "The side the folder's images are resized and center-cropped to (default: their common size).")
     var resolution: Int?
-    @Option(help: "Training epochs.")
+    @Option(parsing: .unconditional, help: "Training epochs.")
     var epochs: Int = 5
-    @Option(help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed.")
     var seed: UInt64 = 0
     @Option(help: "Where to write the weights (safetensors; default <dataset or folder name>-evaluator.safetensors).")
     var out: String?
@@ -171,6 +172,17 @@ struct EvaluatorTrain: ParsableCommand {
         if let resolution, resolution < 1 { throw ValidationErrorLine(message: "--resolution must be at least 1, got \(resolution)") }
         if (channels != nil || resolution != nil) && (dataset != nil || dataDir == nil) {
             throw ValidationErrorLine(message: "--channels and --resolution convert a --data-dir folder; mnist and fashion-mnist train at 1×28×28")
+        }
+        // Refuse an unwritable --out before training, not after it.
+        if let out {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationErrorLine(message: "--out \(out): is a directory")
+            }
+            let parent = (out as NSString).deletingLastPathComponent
+            if !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {
+                throw ValidationErrorLine(message: "--out \(out): no such directory \(parent)")
+            }
         }
     }
 

@@ -15,11 +15,11 @@ struct Sample: ParsableCommand {
     var model: String?
     @Option(help: "Generator weights (safetensors, ours or saved by PyTorch).")
     var weights: String
-    @Option(help: "Number of samples drawn from N(0, 1) (per class for a conditional model without --class).")
+    @Option(parsing: .unconditional, help: "Number of samples drawn from N(0, 1) (per class for a conditional model without --class).")
     var n: Int?
     @Option(help: "Conditional models: the class to generate.")
     var `class`: Int?
-    @Option(help: "Seed for the latents.")
+    @Option(parsing: .unconditional, help: "Seed for the latents.")
     var seed: UInt64 = 0
     @Option(help: "Latents as a float32 .npy of shape [n, latent size].")
     var z: String?
@@ -51,6 +51,10 @@ struct Sample: ParsableCommand {
                 latents = try NPY.read(z)
                 guard latents.rank == 2, latents.shape[1] == generator.latentDimension else {
                     throw ValidationErrorLine(message: "\(z): latents have shape \(latents.shape); \(family.name) needs [n, \(generator.latentDimension)]")
+                }
+                guard latents.shape[0] > 0 else { throw ValidationErrorLine(message: "\(z): holds no latents (shape \(latents.shape))") }
+                if let bad = latents.scalars.firstIndex(where: { !$0.isFinite }) {
+                    throw ValidationErrorLine(message: "\(z): non-finite latent at row \(bad / latents.shape[1]), column \(bad % latents.shape[1])")
                 }
                 try generator.checkFits(latents.shape[0], "\(z): \(latents.shape[0]) latents")
             } else {

@@ -11,19 +11,21 @@ struct Train: ParsableCommand {
               swiftgan train --resume RUN [--steps N] [SETTINGS...]
             """,
             discussion: """
-            Settings come from the defaults, then a JSON file (--config, any subset of the JSON keys below),
-            then the flags; the run directory keeps the resolved whole as config.json. --resume RUN continues a
-            stopped run from its newest checkpoint with its saved settings, bitwise as if it had never stopped;
-            settings given with it change the saved ones (--steps N extends the run). A new run refuses an --out
-            that holds other files, and an earlier run unless --overwrite is given.
+            Settings come from the defaults, then a JSON file (--config, with any of the [JSON keys] listed under SETTINGS), then the flags; the run directory keeps the resolved whole as config.json.
+
+            --resume RUN continues a stopped run from its newest checkpoint with its saved settings, bitwise as if it had never stopped; settings given with it change the saved ones (--steps N extends the run; the model cannot change).
+
+            A new run needs --out: it refuses a directory that holds other files, and an earlier run unless --overwrite is given (which removes only that run's files).
 
             SETTINGS (flag, JSON key, default):
             \(TrainingConfig.helpText(for: TrainingConfig.fields, defaults: TrainingConfig()))
 
             DATASETS (--dataset):
               mnist, fashion-mnist   IDX files (--data-dir: where they are)
-              edges2fashion          paired: Fashion-MNIST edge maps → images, 32×32
+              edges2fashion          paired: Fashion-MNIST edge maps → images, 32×32 (for
+                                     Pix2Pix, not yet in this version)
               mnist-thin2thick       unpaired: thinned ↔ thickened MNIST digits, 32×32
+                                     (for CycleGAN, not yet in this version)
               folder                 your images (--data-dir DIR, detected when DIR holds
                                      images): DIR/<class>/*.png|jpg (labeled), DIR/*.png
                                      (unlabeled), DIR/A + DIR/B (paired, same names),

@@ -197,6 +197,10 @@ import Testing
 
         let old = try Fixtures.temporaryDirectory()
         try Data("{}".utf8).write(to: URL(fileURLWithPath: old + "/config.json"))
+        // Format 1 kept one noise stream in each checkpoint's state.json.
+        try FileManager.default.createDirectory(atPath: old + "/checkpoints/step_000010", withIntermediateDirectories: true)
+        try Data(#"{"step": 10, "noise": {"seed": 1, "offset": 0}}"#.utf8)
+            .write(to: URL(fileURLWithPath: old + "/checkpoints/step_000010/state.json"))
         let error = #expect(throws: ConfigError.self) { try TrainingRun(resuming: old, steps: nil) }
         #expect(error?.description == "\(old): written by an earlier SwiftGAN (run format 1); this version resumes format 2 only — start a new run")
     }
@@ -213,7 +217,7 @@ import Testing
         var mlp = TrainingConfig()
         let foreign = #expect(throws: ConfigError.self) { try mlp.apply(arguments: ["--lambda-cycle", "5"]) }
         #expect(foreign?.description == "unknown option '--lambda-cycle' for model mlp (it is a setting of --model toy-cycle)")
-        for (arguments, message) in [(["--lr-g", "inf"], "--lr-g must be a finite number, got 'inf'"),
+        for (arguments, message) in [(["--lr-g", "inf"], "--lr-g must be a finite float32 number, got 'inf'"),
                                      (["--steps", "many"], "--steps must be an integer, got 'many'"),
                                      (["--steps"], "--steps needs a value"),
                                      (["--model", "gpt"], "unknown model 'gpt' (choose from \(ModelRegistry.names.joined(separator: ", ")))")] {

@@ -35,7 +35,7 @@ import Testing
         #expect(extended.status == 0, "extending failed: \(extended.error)")
         #expect(try TrainingConfig.load(root + "/split/config.json").steps == 50)
         let done = try cli.swiftgan(["train", "--resume", root + "/split"])
-        #expect(done.status != 0 && done.error.contains("already has 50 of 50 steps"))
+        #expect(done.status != 0 && done.error.contains("already has 50 steps of 50"))
     }
 
     /// A new run never deletes what it did not write.
@@ -59,8 +59,11 @@ import Testing
 
     /// Bad settings are refused up front with one line naming the flag.
     @Test func badSettingsAreOneLineErrors() throws {
-        for (arguments, message) in [(["--lr-g", "inf"], "--lr-g must be a finite number, got 'inf'"),
-                                     (["--steps", "0"], "steps must be positive"),
+        for (arguments, message) in [(["--lr-g", "inf"], "--lr-g must be a finite float32 number, got 'inf'"),
+                                     (["--steps", "0"], "--steps [steps] must be positive, got 0"),
+                                     (["--d-steps", "0"], "--d-steps [discriminatorSteps] must be positive, got 0"),
+                                     (["--ema", "1.5"], "--ema [emaDecay] must be in [0, 1), got 1.5"),
+                                     (["--lr-d", "1e-50"], "--lr-d must be a finite float32 number, got '1e-50'"),
                                      (["--stpes", "3"], "unknown option '--stpes'"),
                                      (["--model", "nope"], "unknown model 'nope'")] {
             let r = try cli.swiftgan(["train"] + arguments + ["--out", try Fixtures.temporaryDirectory() + "/r"])

@@ -67,11 +67,13 @@ extension UInt64: ConfigScalar {
 }
 
 extension Float: ConfigScalar {
-    public static var expected: String { "a finite number" }
+    public static var expected: String { "a finite float32 number" }
     public init?(json: JSONValue) {
         switch json {
         case .int(let i): self = Float(i)
-        case .double(let d) where d.isFinite && abs(d) <= Double(Float.greatestFiniteMagnitude): self = Float(d)
+        // Finite in float32, and not a non-zero value that float32 would round to 0.
+        case .double(let d) where d.isFinite && abs(d) <= Double(Float.greatestFiniteMagnitude) && (d == 0 || Float(d) != 0):
+            self = Float(d)
         default: return nil
         }
     }

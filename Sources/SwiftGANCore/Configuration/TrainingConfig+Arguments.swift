@@ -49,7 +49,7 @@ extension TrainingConfig {
         fields.map { field in
             let value = field.value(in: defaults)
             let flag = field.isSwitch ? "--\(field.flag)" : "--\(field.flag) <v>"
-            return "  \(flag)\(value == .null || field.isSwitch ? "" : "  (default: \(value))")\n      \(field.help) [\(field.key)]"
+            return "  \(flag)\(value == .null || field.isSwitch ? "" : "  (default: \(value))")  [\(field.key)]\n      \(field.help)"
         }.joined(separator: "\n")
     }
 }

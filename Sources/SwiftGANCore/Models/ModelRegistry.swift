@@ -93,7 +93,7 @@ extension ClassicGANRecipe {
             return kind.makeGenerator(generator: &rng)
         }, makeRecipe: { config, shape in
             // A DCGAN takes the layout that fits the data (dcgan on 3×32×32 images is dcgan32).
-            let fitting = kind.dcganLayout == nil ? kind
+            let fitting = kind != .dcgan ? kind
                 : GANModelKind.allCases.first { $0.dcganLayout != nil && $0.imageShape == shape.sample } ?? kind
             guard fitting.imageShape == shape.sample else {
                 throw ConfigError("model \(kind.rawValue) makes samples of shape \(kind.imageShape); the data has \(shape.sample)"

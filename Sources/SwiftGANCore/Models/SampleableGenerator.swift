@@ -59,7 +59,11 @@ extension ModelRegistry {
     /// metadata names, or `model` for files without it (PyTorch's). The caller loads the weights.
     public static func generator(forWeights path: String, model: String?) throws -> (ModelFamily, any SampleableGenerator) {
         let metadata = try Safetensors.readWithMetadata(path).metadata
-        guard let name = model ?? metadata[WeightsMetadata.architecture] ?? metadata[WeightsMetadata.family] else {
+        let recorded = metadata[WeightsMetadata.architecture] ?? metadata[WeightsMetadata.family]
+        if let model, let recorded, model != recorded, model != metadata[WeightsMetadata.family] {
+            throw ConfigError("\(path): holds a \(recorded) model (its metadata says so), not \(model); drop --model")
+        }
+        guard let name = model ?? recorded else {
             throw ConfigError("\(path): no SwiftGAN architecture in its metadata (a PyTorch file?); pass --model")
         }
         let family = try self.family(named: name)

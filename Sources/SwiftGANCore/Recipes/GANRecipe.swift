@@ -23,13 +23,21 @@ public struct Batch {
 }
 
 /// What a recipe's batches hold.
-public enum BatchLayout: String, Sendable {
+public enum BatchLayout: String, Sendable, CustomStringConvertible {
     /// Single images or points (labels too, when the data has them).
     case images
     /// Aligned A/B pairs.
     case paired
     /// A and B drawn independently.
     case unpaired
+
+    public var description: String {
+        switch self {
+        case .images: "single images (or points)"
+        case .paired: "paired images (A/B)"
+        case .unpaired: "unpaired domains (A and B)"
+        }
+    }
 }
 
 /// A model of a recipe with its name (the name of its weights file and log fields).

@@ -24,6 +24,10 @@ public final class ToyCycleGANRecipe: GANRecipe {
         name: "toy-cycle", summary: "a tiny CycleGAN (two generators, two discriminators) on unpaired 2-D points",
         options: [ConfigField(option: "lambdaCycle", default: Float(10), help: "Weight λ of the cycle-consistency loss.")],
         layout: .unpaired, defaultDataset: "ring8-grid25", defaultShape: DataShape(sample: [2]),
+        validate: { config in
+            let lambda = config.option("lambdaCycle", as: Float.self) ?? 10
+            if lambda < 0 { throw ConfigError("--lambda-cycle [lambdaCycle] must not be negative, got \(lambda)") }
+        },
         makeRecipe: { config, shape in
             guard shape.sample == [2] else { throw ConfigError("model toy-cycle trains on 2-D points; the data has \(shape.sample)") }
             return ToyCycleGANRecipe(config: config)

@@ -19,7 +19,7 @@ public struct RunDirectory {
     public let path: String
     static let markerName = "swiftgan-run.json"
     /// What a run writes at its top level (all that `--overwrite` removes).
-    static let runEntries: Set<String> = [markerName, "config.json", "log.jsonl", "samples", "checkpoints", "loss_curve.svg", "report.html"]
+    static let runEntries: Set<String> = [markerName, "config.json", "log.jsonl", "loss_curve.svg", "report.html"]
 
     struct Marker: Codable {
         var format: Int
@@ -43,8 +43,13 @@ public struct RunDirectory {
                 guard overwrite else {
                     throw ConfigError("\(path): already holds a run; pass --resume \(path) to continue it or --overwrite to replace it")
                 }
-                for entry in entries where Self.runEntries.contains(entry) || Self.isRunWeights("\(path)/\(entry)") {
-                    try fm.removeItem(atPath: "\(path)/\(entry)")
+                for entry in entries {
+                    let full = "\(path)/\(entry)"
+                    if entry == "samples" || entry == "checkpoints" {
+                        try Self.removeRunFiles(in: full)
+                    } else if Self.runEntries.contains(entry) || Self.isRunWeights(full) {
+                        try fm.removeItem(atPath: full)
+                    }
                 }
             }
         }
@@ -63,7 +68,7 @@ public struct RunDirectory {
         self.path = path
         let fm = FileManager.default
         guard fm.fileExists(atPath: "\(path)/\(Self.markerName)") else {
-            if fm.fileExists(atPath: "\(path)/config.json") {
+            if Self.isFormatOneRun(path) {
                 throw ConfigError("\(path): written by an earlier SwiftGAN (run format 1); this version resumes format \(WeightsMetadata.currentFormat) only — start a new run")
             }
             throw ConfigError("\(path): not a SwiftGAN run (no \(Self.markerName))")
@@ -77,11 +82,32 @@ public struct RunDirectory {
         try? fm.createDirectory(atPath: path + "/samples", withIntermediateDirectories: true)
     }
 
+    /// Whether `path` holds a run of the first format: a config, and checkpoints whose state
+    /// has the old single noise stream.
+    static func isFormatOneRun(_ path: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: "\(path)/config.json") else { return false }
+        return Checkpoint.list("\(path)/checkpoints").contains { checkpoint in
+            let state = try? JSONSerialization.jsonObject(with: AtomicFile.read("\(path)/checkpoints/\(checkpoint.name)/state.json"))
+            return (state as? [String: Any])?["noise"] != nil
+        }
+    }
+
     /// Whether `path` holds a SwiftGAN run (of this version or an earlier one).
     static func isRun(_ path: String) -> Bool {
         let fm = FileManager.default
         return fm.fileExists(atPath: "\(path)/\(markerName)")
             || (fm.fileExists(atPath: "\(path)/config.json") && fm.fileExists(atPath: "\(path)/log.jsonl"))
+    }
+
+    /// Removes what a run writes in `samples/` or `checkpoints/` (`step_*`, `latest.png`,
+    /// unfinished `.tmp-*` checkpoints), keeping anything else, and the folder when it is empty.
+    static func removeRunFiles(in folder: String) throws {
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: folder)) ?? []
+        where entry.hasPrefix("step_") || entry.hasPrefix(".tmp-step_") || entry == "latest.png" {
+            try fm.removeItem(atPath: "\(folder)/\(entry)")
+        }
+        if (try? fm.contentsOfDirectory(atPath: folder))?.isEmpty == true { try fm.removeItem(atPath: folder) }
     }
 
     /// Whether `path` is a weights file a run wrote (SwiftGAN metadata, or the names of format 1).

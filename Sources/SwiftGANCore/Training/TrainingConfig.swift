@@ -133,30 +133,39 @@ public struct TrainingConfig: Sendable, Equatable {
 
     /// Checks the values a user can get wrong, with a message that names the field.
     public func validate() throws {
-        func check(_ ok: Bool, _ message: String) throws { if !ok { throw ConfigError(message) } }
         let family = try ModelRegistry.family(named: model)
-        try check(steps > 0, "steps must be positive, got \(steps)")
-        try check(batchSize > 1, "batch size must be at least 2, got \(batchSize)")
-        try check(batchSize <= 1 << 16, "batch size \(batchSize) is larger than 65536")
-        try check(sampleEvery > 0 && logEvery > 0 && checkpointEvery > 0, "sample, log and checkpoint intervals must be positive")
-        try check(keepCheckpoints > 0, "keepCheckpoints must be positive")
-        try check(learningRateD > 0 && learningRateG > 0 && learningRateD.isFinite && learningRateG.isFinite,
-                  "learning rates must be positive and finite")
-        try check((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam betas must be in [0, 1)")
-        try check(decayLearningRateFrom.map { $0 >= 0 } ?? true, "decayLearningRateFrom must not be negative")
-        try check(discriminatorSteps > 0, "discriminatorSteps must be positive")
-        try check(gradientPenaltyWeight >= 0 && r1Gamma >= 0 && r2Gamma >= 0, "penalty weights must not be negative")
-        try check(regularizationInterval > 0, "regularizationInterval must be positive")
-        try check((0..<1).contains(labelSmoothing), "labelSmoothing must be in [0, 1)")
-        try check(labelSmoothing == 0 || loss.usesBCETargets, "label smoothing applies to BCE losses (saturating, ns, ragan), not \(loss.rawValue)")
-        try check(instanceNoise >= 0, "instanceNoise must not be negative")
-        try check(instanceNoiseSteps.map { $0 > 0 } ?? true, "instanceNoiseSteps must be positive")
-        try check(emaDecay.map { (0..<1).contains($0) } ?? true, "emaDecay must be in [0, 1)")
-        try check(replayBufferSize >= 0 && (0...1).contains(replayFraction), "replay buffer size >= 0, fraction in [0, 1]")
-        try check(minibatchDiscriminationKernels >= 0 && unrolledSteps >= 0, "counts must not be negative")
-        try check(sampleCount > 1 && sampleCount <= 1024, "sample count must be in 2...1024")
-        try check(channels.map { $0 == 1 || $0 == 3 } ?? true, "channels must be 1 or 3")
-        try check(resolution.map { (4...1024).contains($0) } ?? true, "resolution must be in 4...1024")
+        let fields = allFields
+        /// Fails with the setting's flag and JSON key, its rule and its value.
+        func check(_ ok: Bool, _ key: String, _ rule: String) throws {
+            guard !ok, let field = fields.first(where: { $0.key == key }) else { return }
+            throw ConfigError("--\(field.flag) [\(key)] \(rule), got \(field.value(in: self))")
+        }
+        try check(steps > 0, "steps", "must be positive")
+        try check(batchSize > 1 && batchSize <= 1 << 16, "batchSize", "must be in 2...65536")
+        for key in ["sampleEvery", "logEvery", "checkpointEvery", "keepCheckpoints", "discriminatorSteps", "regularizationInterval"] {
+            try check((fields.first { $0.key == key }.flatMap { Int(json: $0.value(in: self)) } ?? 1) > 0, key, "must be positive")
+        }
+        try check(learningRateD > 0, "learningRateD", "must be positive (and not below float32's smallest number)")
+        try check(learningRateG > 0, "learningRateG", "must be positive (and not below float32's smallest number)")
+        try check((0..<1).contains(beta1), "beta1", "must be in [0, 1)")
+        try check((0..<1).contains(beta2), "beta2", "must be in [0, 1)")
+        try check(decayLearningRateFrom.map { $0 >= 0 } ?? true, "decayLearningRateFrom", "must not be negative")
+        try check(gradientPenaltyWeight >= 0, "gradientPenaltyWeight", "must not be negative")
+        try check(r1Gamma >= 0, "r1Gamma", "must not be negative")
+        try check(r2Gamma >= 0, "r2Gamma", "must not be negative")
+        try check((0..<1).contains(labelSmoothing), "labelSmoothing", "must be in [0, 1)")
+        try check(labelSmoothing == 0 || loss.usesBCETargets, "labelSmoothing",
+                  "applies to the BCE losses (saturating, ns, ragan), not \(loss.rawValue)")
+        try check(instanceNoise >= 0, "instanceNoise", "must not be negative")
+        try check(instanceNoiseSteps.map { $0 > 0 } ?? true, "instanceNoiseSteps", "must be positive")
+        try check(emaDecay.map { (0..<1).contains($0) } ?? true, "emaDecay", "must be in [0, 1)")
+        try check(replayBufferSize >= 0, "replayBufferSize", "must not be negative")
+        try check((0...1).contains(replayFraction), "replayFraction", "must be in [0, 1]")
+        try check(minibatchDiscriminationKernels >= 0, "minibatchDiscriminationKernels", "must not be negative")
+        try check(unrolledSteps >= 0, "unrolledSteps", "must not be negative")
+        try check(sampleCount > 1 && sampleCount <= 1024, "sampleCount", "must be in 2...1024")
+        try check(channels.map { $0 == 1 || $0 == 3 } ?? true, "channels", "must be 1 or 3")
+        try check(resolution.map { (4...1024).contains($0) } ?? true, "resolution", "must be in 4...1024")
         try family.validate(self)
     }
 

@@ -29,6 +29,10 @@ public final class TrainingRun {
     /// earlier run.
     public init(config given: TrainingConfig, directory: String, overwrite: Bool = false) throws {
         var config = given
+        // The run must find its data again when resumed from another directory.
+        if let dir = config.dataDirectory, !dir.hasPrefix("/") {
+            config.dataDirectory = URL(fileURLWithPath: dir).standardizedFileURL.path
+        }
         // Fix the annealing span now, so that a resumed, longer run anneals the same way.
         if config.instanceNoise > 0 && config.instanceNoiseSteps == nil { config.instanceNoiseSteps = config.steps }
         try config.validate()
@@ -46,7 +50,11 @@ public final class TrainingRun {
     public init(resuming directory: String, change: (inout TrainingConfig) throws -> Void = { _ in }) throws {
         let run = try RunDirectory(existing: directory)
         var config = try TrainingConfig.load(run.file("config.json"))
+        let saved = config
         try change(&config)
+        guard config.model == saved.model else {
+            throw ConfigError("\(directory): the run trains \(saved.model); --model cannot change on --resume (start a new run)")
+        }
         try config.validate()
         self.config = config
         self.directory = run
@@ -57,7 +65,7 @@ public final class TrainingRun {
         alarms = savedAlarms
         startStep = trainer.stepCount
         guard startStep < config.steps else {
-            throw ConfigError("\(directory): the run already has \(startStep) of \(config.steps) steps (pass --steps to extend it)")
+            throw ConfigError("\(directory): the run already has \(startStep) steps of \(config.steps) (pass a larger --steps to extend it)")
         }
     }
 
@@ -69,7 +77,7 @@ public final class TrainingRun {
     private static func makeTrainer(_ config: TrainingConfig, _ data: TrainingData) throws -> GANTrainer {
         let family = try ModelRegistry.family(named: config.model)
         guard family.layout == data.layout else {
-            throw ConfigError("model \(config.model) trains on \(family.layout.rawValue) data; dataset \(data.name) is \(data.layout.rawValue)")
+            throw ConfigError("model \(config.model) trains on \(family.layout.description); dataset \(data.name) holds \(data.layout.description)")
         }
         return try GANTrainer(config: config, data: data.shape)
     }
