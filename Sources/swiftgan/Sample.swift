@@ -8,7 +8,8 @@ struct Sample: ParsableCommand {
         discussion: """
         SwiftGAN's weights say what model they are; files saved by PyTorch need --model. For a
         conditional model, --n N gives N images of each class (one row per class, in class order;
-        the same order in --npy), or N of one class with --class K.
+        the same order in --npy), or N of one class with --class K; with --z, --labels gives each
+        latent's class (an int64 or int32 .npy of shape [n], as np.save writes class indices).
         """)
 
     @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
@@ -23,6 +24,8 @@ struct Sample: ParsableCommand {
     var seed: UInt64 = 0
     @Option(help: "Latents as a float32 .npy of shape [n, latent size].")
     var z: String?
+    @Option(help: "Conditional models with --z: class indices as an int64 or int32 .npy of shape [n].")
+    var labels: String?
     @Option(help: "Write a sample grid PNG here.")
     var png: String?
     @Option(help: "Write the raw outputs as a float32 .npy here.")
@@ -33,6 +36,8 @@ struct Sample: ParsableCommand {
         guard png != nil || npy != nil else { throw ValidationErrorLine(message: "give --png, --npy or both") }
         if let n, n <= 0 { throw ValidationErrorLine(message: "--n must be positive") }
         if let k = `class`, k < 0 { throw ValidationErrorLine(message: "--class must not be negative") }
+        if labels != nil && z == nil { throw ValidationErrorLine(message: "--labels goes with --z (one class per latent)") }
+        if labels != nil && `class` != nil { throw ValidationErrorLine(message: "give --labels or --class, not both") }
     }
 
     func run() throws {
@@ -62,18 +67,31 @@ struct Sample: ParsableCommand {
                 latents = zRNG.normal([n! * (perClass ? classes : 1), generator.latentDimension])
             }
             let count = latents.shape[0]
-            let labels: [Int]? = classes == 0 ? nil
-                : `class`.map { Array(repeating: $0, count: count) } ?? (0..<count).map { $0 * classes / count }
-            let images = try generator.generateAll(latents, labels: labels)
+            if labels != nil && classes == 0 { throw ValidationErrorLine(message: "--labels: model \(family.name) is not conditional") }
+            let classIndices: [Int]? = try labels.map { try readClassIndices($0, count: count, classes: classes) }
+                ?? (classes == 0 ? nil : `class`.map { Array(repeating: $0, count: count) } ?? (0..<count).map { $0 * classes / count })
+            let images = try generator.generateAll(latents, labels: classIndices)
             if let npy {
                 try NPY.write(images, to: npy)
                 print("wrote \(npy) \(images.shape)")
             }
             if let png {
-                try AtomicFile.write(picture(images, generator, columns: perClass ? count / classes : nil), to: png)
+                try AtomicFile.write(picture(images, generator, columns: perClass && labels == nil ? count / classes : nil), to: png)
                 print("wrote \(png) (\(count) samples)")
             }
         }
+    }
+
+    /// The class indices in `path`, checked against the latents' count and the model's classes.
+    private func readClassIndices(_ path: String, count: Int, classes: Int) throws -> [Int] {
+        let (values, shape) = try NPY.readIntegers(path)
+        guard shape == [count] else {
+            throw ValidationErrorLine(message: "\(path): labels have shape \(shape); the \(count) latents need [\(count)]")
+        }
+        if let i = values.firstIndex(where: { $0 < 0 || $0 >= classes }) {
+            throw ValidationErrorLine(message: "\(path): label \(values[i]) at index \(i) is outside the model's classes 0...\(classes - 1)")
+        }
+        return values
     }
 
     /// An image grid, or a scatter plot of 2-D points.

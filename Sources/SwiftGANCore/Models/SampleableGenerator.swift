@@ -54,6 +54,12 @@ extension ConditionalMLPGenerator: SampleableGenerator {
     public func generate(_ z: Tensor, labels: [Int]?) -> Tensor { self(z, labels ?? Array(repeating: 0, count: z.shape[0])) }
 }
 
+extension ConditionalDCGANGenerator: SampleableGenerator {
+    public var latentDimension: Int { Self.latentDimension }
+    public var sampleShape: [Int] { Self.imageShape }
+    public func generate(_ z: Tensor, labels: [Int]?) -> Tensor { self(z, labels ?? Array(repeating: 0, count: z.shape[0])) }
+}
+
 extension ModelRegistry {
     /// The family and an (untrained) generator for a weights file: the family its SwiftGAN
     /// metadata names, or `model` for files without it (PyTorch's). The caller loads the weights.

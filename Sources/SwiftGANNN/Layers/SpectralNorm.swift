@@ -36,7 +36,11 @@ public final class SpectralNormState {
                 }
             }
         }
-        let sigma = (u.reshaped([1, -1]).matmul(matrix.matmul(v.reshaped([-1, 1])))).reshaped([])
+        // σ's graph keeps copies of u and v: a later training forward (D on real, then on fake, in
+        // one loss) iterates the stored vectors in place, and this forward's gradient must still
+        // see the vectors it used, as PyTorch's clones do.
+        let (usedU, usedV) = training ? (u.copy(), v.copy()) : (u, v)
+        let sigma = (usedU.reshaped([1, -1]).matmul(matrix.matmul(usedV.reshaped([-1, 1])))).reshaped([])
         return weight / sigma
     }
 }
@@ -65,7 +69,7 @@ extension SpectrallyNormalizable {
 }
 
 extension Module {
-    /// Applies spectral normalization to every Linear and Conv2d layer in this module, as
+    /// Applies spectral normalization to every Linear, Conv2d and Embedding layer in this module, as
     /// SN-GAN does for its discriminator.
     public func applySpectralNormToAllLayers(generator: inout RandomGenerator) {
         for (_, child) in namedChildren() { child.applySpectralNormToAllLayers(generator: &generator) }

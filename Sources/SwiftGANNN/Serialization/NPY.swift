@@ -2,7 +2,8 @@ import Foundation
 import SwiftGANEngine
 
 /// Reads and writes NumPy `.npy` files holding float32 arrays in C order (`np.save`, `np.load`).
-/// Reading also accepts float64, converted to Float32.
+/// Reading also accepts float64, converted to Float32; `readIntegers` reads int64 and int32 arrays
+/// (class labels).
 public enum NPY {
     public static func write(_ tensor: Tensor, to path: String) throws {
         try AtomicFile.write(encode(tensor), to: path)
@@ -26,7 +27,65 @@ public enum NPY {
     }
 
     public static func decode(_ data: Data, path: String) throws -> Tensor {
-        let bytes = [UInt8](data)
+        let array = try parse(data, path: path)
+        let itemSize: Int
+        switch array.descr {
+        case "'<f4'", "'float32'": itemSize = 4
+        case "'<f8'", "'float64'": itemSize = 8
+        default: throw SerializationError(path: path, "unsupported dtype \(array.descr) (need float32 '<f4')")
+        }
+        let count = array.count
+        let start = try array.dataStart(itemSize: itemSize, bytes: data.count, path: path)
+        let values: [Float] = data.subdata(in: start..<(start + count * itemSize)).withUnsafeBytes { raw in
+            (0..<count).map { i in
+                itemSize == 4 ? Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                    : Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+            }
+        }
+        return Tensor(values, shape: array.shape)
+    }
+
+    /// Reads an integer array (int64 '<i8' or int32 '<i4', as `np.save` writes class labels):
+    /// its values and shape.
+    public static func readIntegers(_ path: String) throws -> (values: [Int], shape: [Int]) {
+        let data = try AtomicFile.read(path)
+        let array = try parse(data, path: path)
+        let itemSize: Int
+        switch array.descr {
+        case "'<i8'", "'int64'": itemSize = 8
+        case "'<i4'", "'int32'": itemSize = 4
+        default: throw SerializationError(path: path, "dtype \(array.descr) is not an integer type (need int64 '<i8' or int32 '<i4')")
+        }
+        let count = array.count
+        let start = try array.dataStart(itemSize: itemSize, bytes: data.count, path: path)
+        let values: [Int] = data.subdata(in: start..<(start + count * itemSize)).withUnsafeBytes { raw in
+            (0..<count).map { i in
+                itemSize == 8 ? Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
+                    : Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+            }
+        }
+        return (values, array.shape)
+    }
+
+    /// A parsed .npy header: dtype text, shape, element count and where the data starts.
+    private struct Header {
+        let descr: String
+        let shape: [Int]
+        let count: Int
+        let start: Int
+
+        /// The data offset, once the file is known to hold `count` items of `itemSize` bytes.
+        func dataStart(itemSize: Int, bytes: Int, path: String) throws -> Int {
+            let (byteCount, overflow) = count.multipliedReportingOverflow(by: itemSize)
+            guard !overflow, bytes - start >= byteCount else {
+                throw SerializationError(path: path, "truncated data: shape \(shape) needs \(overflow ? "more than \(Int.max)" : "\(byteCount)") bytes, file has \(bytes - start)")
+            }
+            return start
+        }
+    }
+
+    private static func parse(_ data: Data, path: String) throws -> Header {
+        let bytes = [UInt8](data.prefix(65_536 + 12))
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
             throw SerializationError(path: path, "not a .npy file (bad magic)")
         }
@@ -35,15 +94,9 @@ public enum NPY {
         guard bytes.count >= headerStart else { throw SerializationError(path: path, "truncated .npy header") }
         let headerLength = major == 1 ? Int(bytes[8]) | Int(bytes[9]) << 8
             : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
-        guard bytes.count >= headerStart + headerLength else { throw SerializationError(path: path, "truncated .npy header") }
-        let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
+        guard data.count >= headerStart + headerLength else { throw SerializationError(path: path, "truncated .npy header") }
+        let header = String(decoding: data.subdata(in: headerStart..<(headerStart + headerLength)), as: UTF8.self)
         guard let descr = field("descr", in: header) else { throw SerializationError(path: path, "no 'descr' in .npy header") }
-        let itemSize: Int
-        switch descr {
-        case "'<f4'", "'float32'": itemSize = 4
-        case "'<f8'", "'float64'": itemSize = 8
-        default: throw SerializationError(path: path, "unsupported dtype \(descr) (need float32 '<f4')")
-        }
         if field("fortran_order", in: header) == "True" {
             throw SerializationError(path: path, "Fortran-ordered arrays are not supported (save with C order)")
         }
@@ -61,18 +114,7 @@ public enum NPY {
             shape.append(dimension)
             count = product
         }
-        let (byteCount, overflow) = count.multipliedReportingOverflow(by: itemSize)
-        let start = headerStart + headerLength
-        guard !overflow, bytes.count - start >= byteCount else {
-            throw SerializationError(path: path, "truncated data: shape \(shape) needs \(overflow ? "more than \(Int.max)" : "\(byteCount)") bytes, file has \(bytes.count - start)")
-        }
-        let values: [Float] = data.subdata(in: start..<(start + byteCount)).withUnsafeBytes { raw in
-            (0..<count).map { i in
-                itemSize == 4 ? Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    : Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
-            }
-        }
-        return Tensor(values, shape: shape)
+        return Header(descr: descr, shape: shape, count: count, start: headerStart + headerLength)
     }
 
     /// The raw text of `'key': value` in a .npy header dictionary.

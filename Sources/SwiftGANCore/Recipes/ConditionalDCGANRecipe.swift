@@ -1,0 +1,179 @@
+import SwiftGANEngine
+import SwiftGANNN
+
+extension ConditionalDiscriminatorKind: ConfigScalar {}
+
+/// The class-conditional DCGAN (`--model cgan`): the peer zoo's `CondGenerator` G(z, y) and a
+/// spectrally normalized conditional discriminator, by default the projection discriminator of
+/// Miyato & Koyama (`--discriminator projection`, the reference's), or the one-hot concat-label
+/// one (`--discriminator concat`). Its step is torch_zoo_step.py's cgan step: fakes made with
+/// G in training mode without recording, D's loss on the real batch and the detached fakes with
+/// the batch's labels, a D update, then G's loss through D on fresh latents with the same labels
+/// and a G update. Its sample panel has one row per class.
+public final class ConditionalDCGANRecipe: GANRecipe {
+    public let config: TrainingConfig
+    public let classes: Int
+    public let discriminatorKind: ConditionalDiscriminatorKind
+    public let generator: ConditionalDCGANGenerator
+    public let discriminator: any ConditionalDiscriminator
+    public let ema: ExponentialMovingAverage?
+    public let models: [NamedModel]
+    public let optimizers: [NamedOptimizer]
+    public var batchLayout: BatchLayout { .images }
+    public var randomStreams: [String: RandomGenerator]
+    public var counters: [String: Int] = [:]
+    public let optimizerG: Adam, optimizerD: Adam
+    private let parameterNames: (g: [String], d: [String])
+
+    public static let family = ModelFamily(
+        name: "cgan", summary: "the class-conditional DCGAN (G(z, y), spectrally normalized projection or concat-label D) for labeled 1×28×28 images",
+        options: [ConfigField(option: "discriminator", default: ConditionalDiscriminatorKind.projection,
+                              help: "cgan's discriminator: projection (⟨embed(y), φ(x)⟩, the reference's) or concat (y as one-hot input channels).")],
+        layout: .images, defaultShape: DataShape(sample: ConditionalDCGANGenerator.imageShape, classCount: 10),
+        validate: validateConditionalDCGAN(name: "cgan"),
+        makeGenerator: makeConditionalDCGANGenerator,
+        makeRecipe: { config, shape in
+            try checkConditionalDCGANData(shape, name: "cgan")
+            return ConditionalDCGANRecipe(config: config, classes: shape.classCount)
+        })
+
+    public init(config: TrainingConfig, classes: Int) {
+        self.config = config
+        self.classes = classes
+        discriminatorKind = config.option("discriminator") ?? .projection
+        var rng = RandomGenerator(seed: config.seed)
+        generator = ConditionalDCGANGenerator(classes: classes, generator: &rng)
+        switch discriminatorKind {
+        case .projection: discriminator = ProjectionDiscriminator(classes: classes, generator: &rng)
+        case .concat: discriminator = ConcatLabelDiscriminator(classes: classes, generator: &rng)
+        }
+        optimizerG = config.adam(generator.parameters(), learningRate: config.learningRateG)
+        optimizerD = config.adam(discriminator.parameters(), learningRate: config.learningRateD)
+        parameterNames = (generator.namedParameters().map(\.0), discriminator.namedParameters().map(\.0))
+        if let decay = config.emaDecay {
+            var copyRNG = RandomGenerator(seed: 0)
+            ema = try! ExponentialMovingAverage(of: generator, copy: ConditionalDCGANGenerator(classes: classes, generator: &copyRNG), decay: decay)
+        } else {
+            ema = nil
+        }
+        models = [NamedModel("generator", generator, role: .generator), NamedModel("discriminator", discriminator, role: .discriminator)]
+        optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: config.learningRateSchedule),
+                      NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: config.learningRateSchedule)]
+        randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
+    }
+
+    public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
+
+    public var architectureMetadata: [String: String] {
+        [WeightsMetadata.architecture: "cgan", "swiftgan.classes": "\(classes)", "swiftgan.discriminator": discriminatorKind.rawValue]
+    }
+
+    private func latents(_ n: Int) -> Tensor { randomStreams["noise"]!.normal([n, ConditionalDCGANGenerator.latentDimension]) }
+
+    public func step(_ step: Int, diagnostics: Bool, nextBatch: () -> Batch) -> StepStatistics {
+        var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
+        var labels: [Int] = []
+        var lastReal = Tensor(scalar: 0)
+        for i in 0..<config.discriminatorSteps {
+            let batch = nextBatch()
+            lastReal = batch.real!
+            labels = ConditionalGANRecipe.indices(batch.labels!)
+            let grads = discriminatorStep(real: lastReal, labels: labels, z: latents(labels.count), stats: &stats)
+            if diagnostics && i == config.discriminatorSteps - 1 {
+                stats.recordGradientNorms(of: models[1], names: parameterNames.d, gradients: grads)
+            }
+        }
+        // G draws classes as the data does: the last real batch's labels.
+        let gradsG = generatorStep(real: lastReal, labels: labels, z: latents(labels.count), stats: &stats)
+        if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
+        return stats
+    }
+
+    /// One step on a real batch with its labels and given latents for the D and G halves (tests
+    /// and comparisons with PyTorch).
+    @discardableResult
+    public func step(real: Tensor, labels: [Int], latents: (discriminatorStep: Tensor, generatorStep: Tensor)) -> StepStatistics {
+        var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
+        _ = discriminatorStep(real: real, labels: labels, z: latents.discriminatorStep, stats: &stats)
+        _ = generatorStep(real: real, labels: labels, z: latents.generatorStep, stats: &stats)
+        return stats
+    }
+
+    /// D's update on `real` and the detached fakes G makes from `z` (G in training mode, as the
+    /// reference's `torch.no_grad()` forward); returns D's gradients.
+    public func discriminatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
+        let loss = config.loss
+        let fake = withNoGrad { generator(z, labels) }
+        var realOut = real, fakeOut = fake
+        let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
+            realOut = discriminator(real, labels)
+            fakeOut = discriminator(fake, labels)
+            return loss.discriminatorLoss(real: realOut, fake: fakeOut, realTarget: 1 - config.labelSmoothing)
+        }
+        stats.lossD = lossD.item
+        stats.realScore = loss.meanScore(realOut)
+        stats.fakeScore = loss.meanScore(fakeOut)
+        guard lossD.item.isFinite else { return grads }  // the trainer stops the run; keep weights sane
+        optimizerD.update(grads)
+        loss.constrainCritic(optimizerD.parameters)
+        return grads
+    }
+
+    /// G's update through D on fakes from `z` with `labels`; returns G's gradients.
+    public func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
+        let loss = config.loss
+        let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
+            let fake = discriminator(generator(z, labels), labels)
+            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(real, labels) : nil, fake: fake)
+        }
+        stats.lossG = lossG.item
+        if lossG.item.isFinite { optimizerG.update(grads) }
+        return grads
+    }
+
+    public func panelInputs(count: Int, reference: Batch, generator rng: inout RandomGenerator) -> PanelInputs {
+        PanelInputs.classRows(classes: classes, perClass: max(1, count / classes), latentDimension: ConditionalDCGANGenerator.latentDimension,
+                              generator: &rng)
+    }
+
+    /// One row per class, in class order.
+    public func panel(_ inputs: PanelInputs) -> Panel {
+        let g = (ema?.average as? ConditionalDCGANGenerator) ?? generator
+        let labels = ConditionalGANRecipe.indices(inputs.batch.labels!)
+        let images = inEvaluationMode([g]) { g(inputs.latents!, labels) }
+        let n = labels.count
+        return Panel(images: images, columns: n / classes, generated: images.reshaped([n, -1]))
+    }
+}
+
+/// The settings the conditional DCGAN families cannot use, refused by name.
+func validateConditionalDCGAN(name: String) -> (TrainingConfig) throws -> Void {
+    { config in
+        let unsupported = [("--replay-buffer", config.replayBufferSize > 0), ("--unrolled", config.unrolledSteps > 0),
+                           ("--instance-noise", config.instanceNoise > 0),
+                           ("--gradient-penalty, --r1, --r2 and wgan-gp", config.effectiveGradientPenaltyWeight > 0 || config.r1Gamma > 0 || config.r2Gamma > 0),
+                           ("--minibatch-stddev, --minibatch-discrimination", config.minibatchStdDev || config.minibatchDiscriminationKernels > 0)]
+        if let (flag, _) = unsupported.first(where: \.1) {
+            throw ConfigError("model \(name) does not support \(flag) (its discriminator is always spectrally normalized)")
+        }
+    }
+}
+
+/// Refuses data the conditional DCGANs cannot train on, in one line.
+func checkConditionalDCGANData(_ shape: DataShape, name: String) throws {
+    guard shape.classCount >= 2 else {
+        throw ConfigError("model \(name) trains on labeled images (class folders or IDX labels); the data has no classes")
+    }
+    guard shape.sample == ConditionalDCGANGenerator.imageShape else {
+        throw ConfigError("model \(name) makes 1×28×28 images; the data has \(shape.sample.map(String.init).joined(separator: "×")) (see --channels and --resolution)")
+    }
+}
+
+/// The generator a cgan or acgan weights file holds: 10 classes unless its metadata says otherwise
+/// (PyTorch's files have none).
+func makeConditionalDCGANGenerator(_ metadata: [String: String]) throws -> any SampleableGenerator {
+    let classes = metadata["swiftgan.classes"].flatMap { Int($0) } ?? 10
+    guard classes > 1 else { throw ConfigError("the weights record an unusable class count \(metadata["swiftgan.classes"] ?? "")") }
+    var rng = RandomGenerator(seed: 0)
+    return ConditionalDCGANGenerator(classes: classes, generator: &rng)
+}
