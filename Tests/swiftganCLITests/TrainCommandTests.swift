@@ -182,4 +182,18 @@ import Testing
         let eval = try cli.swiftgan(["eval", "--weights", g, "--dataset", "mnist", "--data-dir", Fixtures.mnistDirectory, "--n", "200", "--json"])
         #expect(eval.status == 0, "eval failed: \(eval.error)")
     }
+
+    /// The zoo's conditional DCGAN is conditional to sample and eval too: N per class, --class.
+    @Test func cganSamplesPerClass() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 64)
+        let run = try Fixtures.temporaryDirectory() + "/cgan"
+        let train = try cli.swiftgan(["train", "--model", "cgan", "--data-dir", data, "--steps", "2", "--batch", "8", "--out", run])
+        #expect(train.status == 0, "train failed: \(train.error)")
+        let all = try cli.swiftgan(["sample", "--weights", run + "/generator.safetensors", "--n", "2", "--npy", run + "/all.npy"])
+        #expect(all.status == 0, "sample failed: \(all.error)")
+        #expect(try NPY.read(run + "/all.npy").shape == [20, 1, 28, 28])
+        let one = try cli.swiftgan(["sample", "--weights", run + "/generator.safetensors", "--n", "2", "--class", "3", "--npy", run + "/one.npy"])
+        #expect(one.status == 0, "sample --class failed: \(one.error)")
+    }
 }

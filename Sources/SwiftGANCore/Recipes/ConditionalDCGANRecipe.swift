@@ -136,13 +136,8 @@ public final class ConditionalDCGANRecipe: GANRecipe {
                               generator: &rng)
     }
 
-    /// One row per class, in class order.
     public func panel(_ inputs: PanelInputs) -> Panel {
-        let g = (ema?.average as? ConditionalDCGANGenerator) ?? generator
-        let labels = ConditionalGANRecipe.indices(inputs.batch.labels!)
-        let images = inEvaluationMode([g]) { g(inputs.latents!, labels) }
-        let n = labels.count
-        return Panel(images: images, columns: n / classes, generated: images.reshaped([n, -1]))
+        Panel.classRows(inputs, generator: (ema?.average as? ConditionalDCGANGenerator) ?? generator)
     }
 }
 

@@ -125,13 +125,20 @@ public final class ConditionalGANRecipe: GANRecipe {
                               generator: &rng)
     }
 
-    /// One row per class, in class order.
     public func panel(_ inputs: PanelInputs) -> Panel {
-        let g = (ema?.average as? ConditionalMLPGenerator) ?? generator
-        let labels = Self.indices(inputs.batch.labels!)
-        let images = inEvaluationMode([g]) { g(inputs.latents!, labels) }
+        Panel.classRows(inputs, generator: (ema?.average as? ConditionalMLPGenerator) ?? generator)
+    }
+}
+
+extension Panel {
+    /// A conditional generator's panel for `PanelInputs.classRows` inputs: one row per class, in
+    /// class order, made in evaluation mode.
+    public static func classRows(_ inputs: PanelInputs, generator g: any SampleableGenerator) -> Panel {
+        let labels = ConditionalGANRecipe.indices(inputs.batch.labels!)
         let n = labels.count
-        return Panel(images: images.reshaped([n] + sampleShape), columns: n / classes, generated: images)
+        let images = inEvaluationMode([g]) { g.generate(inputs.latents!, labels: labels) }
+        return Panel(images: images.reshaped([n] + (g.imageShape ?? g.sampleShape)), columns: n / max(g.classCount, 1),
+                     generated: images.reshaped([n, -1]))
     }
 }
 
