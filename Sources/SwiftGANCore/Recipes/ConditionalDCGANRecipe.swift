@@ -81,7 +81,8 @@ public final class ConditionalDCGANRecipe: ConditionalAdversarialRecipe {
         return grads
     }
 
-    /// G's update through D on fakes from `z` with `labels`; returns G's gradients.
+    /// G's update through D on fakes from `z` with `labels` (plus the orthogonal regularization's
+    /// gradient when it is on); returns the gradients of G's loss.
     public func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
         let loss = config.loss
         let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
@@ -89,7 +90,7 @@ public final class ConditionalDCGANRecipe: ConditionalAdversarialRecipe {
             return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(real, labels) : nil, fake: fake)
         }
         stats.lossG = lossG.item
-        if lossG.item.isFinite { optimizerG.update(grads) }
+        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
         return grads
     }
 

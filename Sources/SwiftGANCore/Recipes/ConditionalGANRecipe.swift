@@ -109,7 +109,7 @@ public final class ConditionalGANRecipe: GANRecipe {
         }
         stats.lossG = lossG.item
         if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
-        if lossG.item.isFinite { optimizerG.update(gradsG) }
+        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: gradsG, of: generator)) }
         return stats
     }
 
