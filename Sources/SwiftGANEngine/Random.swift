@@ -1,3 +1,4 @@
+import Foundation
 import SwiftGANKernels
 
 /// A seeded, counter-based random number generator (Philox-4x32-10).
@@ -37,6 +38,44 @@ public struct RandomGenerator: Codable, Equatable, Sendable {
         let t = Tensor(uninitializedShape: shape)
         Backend.current.randomNormal(key: seed, offset: advance(t.count), into: t.storage.pointer,
                                      count: t.count, mean: mean, std: std)
+        return t
+    }
+
+    /// Samples from N(0, 1) truncated to [-threshold, threshold] (BigGAN's truncation trick).
+    ///
+    /// It draws `normal(shape)` and redraws, from this stream, only the entries beyond the
+    /// threshold until every one lies within it, so entries already within it are exactly
+    /// `normal(shape)`'s and the same seed gives the same tensor. A redraw is a normal for
+    /// thresholds of 1 and more; below 1, where most normals would miss, a uniform proposal on
+    /// [-threshold, threshold] accepted with probability exp(-x²/2), which is exact too.
+    ///
+    /// ```swift
+    /// var rng = RandomGenerator(seed: 0)
+    /// let z = rng.truncatedNormal([16, 120], threshold: 0.5)   // every |z| ≤ 0.5
+    /// ```
+    public mutating func truncatedNormal(_ shape: [Int], threshold: Float) -> Tensor {
+        precondition(threshold > 0 && threshold.isFinite, "truncatedNormal needs a positive, finite threshold, got \(threshold)")
+        let t = normal(shape)
+        let values = t.storage.pointer
+        var outside = (0..<t.count).filter { abs(values[$0]) > threshold }
+        while !outside.isEmpty {
+            if threshold >= 1 {
+                let redraw = normal([outside.count]).scalars
+                outside = zip(outside, redraw).compactMap { index, x in
+                    guard abs(x) > threshold else { values[index] = x; return nil }
+                    return index
+                }
+            } else {
+                // One proposal and one acceptance draw per entry still outside.
+                let draws = uniform([2 * outside.count]).scalars
+                outside = outside.enumerated().compactMap { k, index in
+                    let x = (2 * draws[2 * k] - 1) * threshold
+                    guard draws[2 * k + 1] < exp(-x * x / 2) else { return index }
+                    values[index] = x
+                    return nil
+                }
+            }
+        }
         return t
     }
 

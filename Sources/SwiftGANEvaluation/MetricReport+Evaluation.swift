@@ -10,18 +10,20 @@ extension MetricReport {
     /// split: the feature metrics, the Inception-style score, mode counting and the classifier
     /// two-sample test.
     public static func evaluate(images: Tensor, against dataset: ImageDataset.Known, directory: String? = nil,
-                                kidSubsets: Int = 100) throws -> MetricReport {
+                                labels: [Int]? = nil, kidSubsets: Int = 100) throws -> MetricReport {
         let evaluator = try EvaluatorNetwork.pretrained(for: dataset)
         let test = try ImageDataset.load(dataset, split: .test, directory: directory)
-        var report = try evaluate(images: images, against: test, evaluator: evaluator, kidSubsets: kidSubsets)
+        var report = try evaluate(images: images, against: test, evaluator: evaluator, labels: labels, kidSubsets: kidSubsets)
         report.realDescription = "test (real)"
         return report
     }
 
     /// Everything `evaluator` gives for generated `images` ([n, C, H, W], or flattened) against
     /// the real images of `real` (those at `indices`, or all). Mode counting and the KL divergence
-    /// count the evaluator's K classes. Images of another shape than the evaluator's input are
-    /// a one-line error naming both shapes.
+    /// count the evaluator's K classes. With `labels`, the class each image was asked for (a
+    /// conditional generator's, in the evaluator's K classes), the report adds the conditional
+    /// accuracy and the intra-class FID against `real`'s labeled images. Images of another shape
+    /// than the evaluator's input are a one-line error naming both shapes.
     ///
     /// ```swift
     /// let evaluator = try EvaluatorNetwork.load(evaluatorFile: "flowers-evaluator.safetensors")
@@ -29,7 +31,7 @@ extension MetricReport {
     /// print(report.fid!, report.modesCovered!, "of", report.classCount!)
     /// ```
     public static func evaluate(images: Tensor, against real: any ImageCollection, indices: [Int]? = nil,
-                                evaluator: EvaluatorNetwork, kidSubsets: Int = 100) throws -> MetricReport {
+                                evaluator: EvaluatorNetwork, labels: [Int]? = nil, kidSubsets: Int = 100) throws -> MetricReport {
         try checkShape(of: real, "the real images", evaluator)
         try evaluator.checkInput(images.shape, "the generated images")
         let realFeatures = evaluator.extract(from: real, indices: indices).features
@@ -43,15 +45,20 @@ extension MetricReport {
         report.classCount = evaluator.classCount
         report.klFromUniform = modes.klFromUniform
         report.twoSampleAccuracy = try TwoSampleTest.accuracy(real: realFeatures, fake: fakeFeatures)
+        if let labels {
+            try report.addConditionalMetrics(probabilities: probabilities, features: fakeFeatures, labels: labels,
+                                             realFeatures: realFeatures, realLabels: real.labels.map { all in (indices ?? Array(0..<real.count)).map { all[$0] } },
+                                             classCount: evaluator.classCount)
+        }
         return report
     }
 
     /// Generated `images` against a loaded dataset's real images: its test split when it has
     /// one, else its training split.
     public static func evaluate(images: Tensor, against data: LoadedDataset, evaluator: EvaluatorNetwork,
-                                kidSubsets: Int = 100) throws -> MetricReport {
+                                labels: [Int]? = nil, kidSubsets: Int = 100) throws -> MetricReport {
         let (real, split) = try realImages(of: data)
-        var report = try evaluate(images: images, against: real, evaluator: evaluator, kidSubsets: kidSubsets)
+        var report = try evaluate(images: images, against: real, evaluator: evaluator, labels: labels, kidSubsets: kidSubsets)
         report.realDescription = "\(split) (real)"
         return report
     }

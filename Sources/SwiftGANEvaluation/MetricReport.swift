@@ -30,6 +30,12 @@ public struct MetricReport: Codable, Sendable {
     public var classCount: Int?
     public var klFromUniform: Double?
     public var twoSampleAccuracy: Double?
+    /// Conditional generators: the share of samples asked for class k classified as k, overall
+    /// and per class, and the intra-class FID, mean and per class (`ConditionalMetrics`).
+    public var conditionalAccuracy: Double?
+    public var conditionalAccuracyPerClass: [Double]?
+    public var intraFID: Double?
+    public var intraFIDPerClass: [Double]?
     public var warnings: [String] = []
     /// What the two sets are, for the text report (not in the JSON): "real" and "generated",
     /// or, comparing the real data with itself, which split each is.
@@ -40,6 +46,8 @@ public struct MetricReport: Codable, Sendable {
         case nReal = "n_real", nFake = "n_fake", fid, kidMean = "kid_mean", kidStd = "kid_std", precision, recall
         case density, coverage, inceptionScoreMean = "is_mean", inceptionScoreStd = "is_std"
         case modesCovered = "modes_covered", classCount = "n_classes", klFromUniform = "kl_from_uniform", twoSampleAccuracy = "c2st_accuracy", warnings
+        case conditionalAccuracy = "conditional_accuracy", conditionalAccuracyPerClass = "conditional_accuracy_per_class"
+        case intraFID = "intra_fid", intraFIDPerClass = "intra_fid_per_class"
     }
 
     /// Compares two feature matrices [n, d].

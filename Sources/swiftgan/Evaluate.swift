@@ -83,10 +83,13 @@ struct Eval: ParsableCommand {
     @Option(help: ArgumentHelp("An evaluator trained by `swiftgan evaluator train` (default: the shipped one for --dataset).",
                                discussion: "The real images are then --data-dir's (any image folder or IDX files), converted to the evaluator's channels and size: its test split when it has one, else its training images."))
     var evaluator: String?
-    @Option(parsing: .unconditional, help: "Number of generated samples.")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of generated samples.",
+                                                        discussion: "A conditional model gets n / K of each of its K classes (n rounded down to a multiple of K), and the report adds the conditional accuracy and the intra-class FID, overall and per class."))
     var n: Int = 5000
     @Option(parsing: .unconditional, help: "Seed for the latents.")
     var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Draw latents from N(0, 1) truncated to [-T, T] (BigGAN's truncation trick).")
+    var truncateZ: Float?
     @Flag(help: "Compare the training split with the test split (or, without one, two halves of the training images): the floor a generator can reach.")
     var realVsReal = false
     @Flag(help: "Print one JSON line.")
@@ -95,6 +98,8 @@ struct Eval: ParsableCommand {
     func validate() throws {
         if realVsReal == (weights != nil) { throw ValidationErrorLine(message: "give --weights G.safetensors, or --real-vs-real") }
         if n < 10 { throw ValidationErrorLine(message: "--n must be at least 10") }
+        try validateTruncation(truncateZ, latentsFile: nil)
+        if truncateZ != nil && realVsReal { throw ValidationErrorLine(message: "--truncate-z applies to a generator's latents, not to --real-vs-real") }
     }
 
     func run() throws {
@@ -122,12 +127,27 @@ struct Eval: ParsableCommand {
                 let makes = generator.imageShape.map { $0.map(String.init).joined(separator: "×") + " images" } ?? "2-D points"
                 throw ValidationErrorLine(message: "\(which) takes \(takes.map(String.init).joined(separator: "×")) images; \(family.name) makes \(makes)")
             }
+            // A conditional generator is asked for each class equally often: n / K times.
+            let classes = generator.classCount
+            if classes > 0 && n < 2 * classes {
+                throw ValidationErrorLine(message: "--n \(n): \(family.name) has \(classes) classes; the conditional metrics need at least \(2 * classes) samples (2 of each)")
+            }
+            if classes > 0 && n % classes != 0 { warn("--n \(n) is not a multiple of the \(classes) classes; evaluating \(n / classes * classes) samples") }
+            let count = classes > 0 ? n / classes * classes : n
+            let labels = classes > 0 ? (0..<count).map { $0 % classes } : nil
             var zRNG = RandomGenerator(seed: seed)
-            // A conditional generator is asked for every class equally often.
-            let labels = generator.classCount > 0 ? (0..<n).map { $0 % generator.classCount } : nil
-            let images = try generator.generateAll(zRNG.normal([n, generator.latentDimension]), labels: labels).reshaped([n] + shape)
-            if case let (network, real)? = custom { return try MetricReport.evaluate(images: images, against: real, evaluator: network) }
-            return try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir)
+            let latents = drawLatents([count, generator.latentDimension], truncation: truncateZ, generator: &zRNG)
+            let images = try generator.generateAll(latents, labels: labels).reshaped([count] + shape)
+            // The conditional metrics need the model's classes to be the evaluator's.
+            let evaluatorClasses = classes == 0 ? 0 : try custom?.0.classCount ?? EvaluatorNetwork.pretrained(for: data.dataset).classCount
+            if classes > 0 && classes != evaluatorClasses {
+                warn("no conditional metrics: \(family.name) has \(classes) classes, the evaluator \(evaluatorClasses)")
+            }
+            let requested = classes == evaluatorClasses ? labels : nil
+            if case let (network, real)? = custom {
+                return try MetricReport.evaluate(images: images, against: real, evaluator: network, labels: requested)
+            }
+            return try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir, labels: requested)
         }
         printReport(report, json: json)
     }
@@ -220,4 +240,26 @@ func printReport(_ report: MetricReport, json: Bool) {
     line("IS (std)", report.inceptionScoreStd); line("KL(classes ‖ uniform)", report.klFromUniform)
     if let modes = report.modesCovered { print("modes covered          \(modes) of \(report.classCount ?? 10)") }
     line("C2ST accuracy", report.twoSampleAccuracy)
+    /// A per-class list on one line.
+    func perClass(_ values: [Double]?, _ format: String) {
+        if let values { print("  per class            " + values.map { String(format: format, $0) }.joined(separator: " ")) }
+    }
+    line("conditional accuracy", report.conditionalAccuracy); perClass(report.conditionalAccuracyPerClass, "%.3f")
+    line("intra-class FID", report.intraFID); perClass(report.intraFIDPerClass, "%.4g")
+}
+
+/// Refuses a truncation threshold that is not positive, or one given with a latents file, in one line.
+func validateTruncation(_ threshold: Float?, latentsFile: String?) throws {
+    guard let threshold else { return }
+    guard threshold > 0 && threshold.isFinite else {
+        throw ValidationErrorLine(message: "--truncate-z must be a positive number, got \(threshold)")
+    }
+    if latentsFile != nil {
+        throw ValidationErrorLine(message: "--truncate-z truncates the latents SwiftGAN draws; --z gives them all (truncate them in the file instead)")
+    }
+}
+
+/// Latents of `shape` from N(0, 1), truncated to [-T, T] when `truncation` gives T.
+func drawLatents(_ shape: [Int], truncation: Float?, generator rng: inout RandomGenerator) -> Tensor {
+    truncation.map { rng.truncatedNormal(shape, threshold: $0) } ?? rng.normal(shape)
 }

@@ -24,6 +24,8 @@ struct Sample: ParsableCommand {
     var seed: UInt64 = 0
     @Option(help: "Latents as a float32 .npy of shape [n, latent size].")
     var z: String?
+    @Option(parsing: .unconditional, help: "Draw latents from N(0, 1) truncated to [-T, T] (BigGAN's truncation trick; not with --z).")
+    var truncateZ: Float?
     @Option(help: "Conditional models with --z: class indices as an int64 or int32 .npy of shape [n].")
     var labels: String?
     @Option(help: "Write a sample grid PNG here.")
@@ -38,6 +40,7 @@ struct Sample: ParsableCommand {
         if let k = `class`, k < 0 { throw ValidationErrorLine(message: "--class must not be negative") }
         if labels != nil && z == nil { throw ValidationErrorLine(message: "--labels goes with --z (one class per latent)") }
         if labels != nil && `class` != nil { throw ValidationErrorLine(message: "give --labels or --class, not both") }
+        try validateTruncation(truncateZ, latentsFile: z)
     }
 
     func run() throws {
@@ -64,7 +67,7 @@ struct Sample: ParsableCommand {
                 try generator.checkFits(latents.shape[0], "\(z): \(latents.shape[0]) latents")
             } else {
                 var zRNG = RandomGenerator(seed: seed)
-                latents = zRNG.normal([n! * (perClass ? classes : 1), generator.latentDimension])
+                latents = drawLatents([n! * (perClass ? classes : 1), generator.latentDimension], truncation: truncateZ, generator: &zRNG)
             }
             let count = latents.shape[0]
             if labels != nil && classes == 0 { throw ValidationErrorLine(message: "--labels: model \(family.name) is not conditional") }

@@ -1,3 +1,4 @@
+import Foundation
 import SwiftGAN
 import SwiftGANKernels
 import Testing
@@ -37,5 +38,27 @@ import Testing
         #expect(p.sorted() == Array(0..<1000))
         #expect(p == b.permutation(1000))
         #expect(p != Array(0..<1000))
+    }
+
+    /// BigGAN's truncation trick: nothing beyond the threshold, seeded, the entries within it
+    /// left as `normal` drew them, and the truncated normal's variance,
+    /// 1 - 2Tφ(T) / (2Φ(T) - 1), for both ways of redrawing (normal proposals from T = 1,
+    /// uniform ones below).
+    @Test func truncatedNormalStaysWithinTheThresholdAndKeepsNormalsWithinIt() {
+        for threshold: Float in [0.3, 0.8, 1.5, 2.5] {
+            var a = RandomGenerator(seed: 11), b = RandomGenerator(seed: 11), plain = RandomGenerator(seed: 11)
+            let z = a.truncatedNormal([400, 100], threshold: threshold).scalars
+            #expect(z.allSatisfy { abs($0) <= threshold }, "an entry beyond \(threshold)")
+            #expect(z == b.truncatedNormal([400, 100], threshold: threshold).scalars, "the same seed, the same latents")
+            let normal = plain.normal([400, 100]).scalars
+            let kept = zip(z, normal).filter { abs($0.1) <= threshold }
+            #expect(!kept.isEmpty && kept.allSatisfy { $0.0 == $0.1 }, "entries within \(threshold) are normal's")
+            #expect(zip(z, normal).contains { $0.0 != $0.1 }, "entries beyond \(threshold) were redrawn")
+            let t = Double(threshold)
+            let density = exp(-t * t / 2) / (2 * Double.pi).squareRoot(), mass = erf(t / 2.0.squareRoot())
+            let expected = 1 - 2 * t * density / mass
+            let variance = z.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(z.count)
+            #expect(abs(variance - expected) < 0.02 * expected + 0.002, "T \(threshold): variance \(variance), expected \(expected)")
+        }
     }
 }

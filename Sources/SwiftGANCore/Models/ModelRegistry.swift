@@ -57,7 +57,7 @@ public struct ModelFamily: @unchecked Sendable {
 /// (recipe and layers) and one entry here.
 public enum ModelRegistry {
     public static let families: [ModelFamily] = GANModelKind.allCases.map(ClassicGANRecipe.family)
-        + [ConditionalGANRecipe.family, ConditionalDCGANRecipe.family, ToyCycleGANRecipe.family]
+        + [ConditionalGANRecipe.family, ConditionalDCGANRecipe.family, ACGANRecipe.family, ToyCycleGANRecipe.family]
 
     public static var names: [String] { families.map(\.name) }
 

@@ -130,7 +130,8 @@ public final class ClassicGANRecipe: GANRecipe {
         restoreD?()
         stats.lossG = lossG.item
         if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
-        if lossG.item.isFinite { optimizerG.update(gradsG) }
+        // The logged norms are the loss's gradient; the update adds the orthogonal regularization's.
+        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: gradsG, of: generator)) }
         stepCount += 1
         return stats
     }

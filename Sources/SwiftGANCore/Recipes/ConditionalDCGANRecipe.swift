@@ -10,7 +10,7 @@ extension ConditionalDiscriminatorKind: ConfigScalar {}
 /// G in training mode without recording, D's loss on the real batch and the detached fakes with
 /// the batch's labels, a D update, then G's loss through D on fresh latents with the same labels
 /// and a G update. Its sample panel has one row per class.
-public final class ConditionalDCGANRecipe: GANRecipe {
+public final class ConditionalDCGANRecipe: ConditionalAdversarialRecipe {
     public let config: TrainingConfig
     public let classes: Int
     public let discriminatorKind: ConditionalDiscriminatorKind
@@ -23,7 +23,7 @@ public final class ConditionalDCGANRecipe: GANRecipe {
     public var randomStreams: [String: RandomGenerator]
     public var counters: [String: Int] = [:]
     public let optimizerG: Adam, optimizerD: Adam
-    private let parameterNames: (g: [String], d: [String])
+    public var latentDimension: Int { ConditionalDCGANGenerator.latentDimension }
 
     public static let family = ModelFamily(
         name: "cgan", summary: "the class-conditional DCGAN (G(z, y), spectrally normalized projection or concat-label D) for labeled 1×28×28 images",
@@ -47,18 +47,11 @@ public final class ConditionalDCGANRecipe: GANRecipe {
         case .projection: discriminator = ProjectionDiscriminator(classes: classes, generator: &rng)
         case .concat: discriminator = ConcatLabelDiscriminator(classes: classes, generator: &rng)
         }
-        optimizerG = config.adam(generator.parameters(), learningRate: config.learningRateG)
-        optimizerD = config.adam(discriminator.parameters(), learningRate: config.learningRateD)
-        parameterNames = (generator.namedParameters().map(\.0), discriminator.namedParameters().map(\.0))
-        if let decay = config.emaDecay {
+        let pair = GeneratorDiscriminatorPair(config: config, generator: generator, discriminator: discriminator) {
             var copyRNG = RandomGenerator(seed: 0)
-            ema = try! ExponentialMovingAverage(of: generator, copy: ConditionalDCGANGenerator(classes: classes, generator: &copyRNG), decay: decay)
-        } else {
-            ema = nil
+            return ConditionalDCGANGenerator(classes: classes, generator: &copyRNG)
         }
-        models = [NamedModel("generator", generator, role: .generator), NamedModel("discriminator", discriminator, role: .discriminator)]
-        optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: config.learningRateSchedule),
-                      NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: config.learningRateSchedule)]
+        (optimizerG, optimizerD, ema, models, optimizers) = (pair.optimizerG, pair.optimizerD, pair.ema, pair.models, pair.optimizers)
         randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
     }
 
@@ -66,37 +59,6 @@ public final class ConditionalDCGANRecipe: GANRecipe {
 
     public var architectureMetadata: [String: String] {
         [WeightsMetadata.architecture: "cgan", "swiftgan.classes": "\(classes)", "swiftgan.discriminator": discriminatorKind.rawValue]
-    }
-
-    private func latents(_ n: Int) -> Tensor { randomStreams["noise"]!.normal([n, ConditionalDCGANGenerator.latentDimension]) }
-
-    public func step(_ step: Int, diagnostics: Bool, nextBatch: () -> Batch) -> StepStatistics {
-        var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
-        var labels: [Int] = []
-        var lastReal = Tensor(scalar: 0)
-        for i in 0..<config.discriminatorSteps {
-            let batch = nextBatch()
-            lastReal = batch.real!
-            labels = ConditionalGANRecipe.indices(batch.labels!)
-            let grads = discriminatorStep(real: lastReal, labels: labels, z: latents(labels.count), stats: &stats)
-            if diagnostics && i == config.discriminatorSteps - 1 {
-                stats.recordGradientNorms(of: models[1], names: parameterNames.d, gradients: grads)
-            }
-        }
-        // G draws classes as the data does: the last real batch's labels.
-        let gradsG = generatorStep(real: lastReal, labels: labels, z: latents(labels.count), stats: &stats)
-        if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
-        return stats
-    }
-
-    /// One step on a real batch with its labels and given latents for the D and G halves (tests
-    /// and comparisons with PyTorch).
-    @discardableResult
-    public func step(real: Tensor, labels: [Int], latents: (discriminatorStep: Tensor, generatorStep: Tensor)) -> StepStatistics {
-        var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
-        _ = discriminatorStep(real: real, labels: labels, z: latents.discriminatorStep, stats: &stats)
-        _ = generatorStep(real: real, labels: labels, z: latents.generatorStep, stats: &stats)
-        return stats
     }
 
     /// D's update on `real` and the detached fakes G makes from `z` (G in training mode, as the
@@ -119,7 +81,8 @@ public final class ConditionalDCGANRecipe: GANRecipe {
         return grads
     }
 
-    /// G's update through D on fakes from `z` with `labels`; returns G's gradients.
+    /// G's update through D on fakes from `z` with `labels` (plus the orthogonal regularization's
+    /// gradient when it is on); returns the gradients of G's loss.
     public func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
         let loss = config.loss
         let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
@@ -127,7 +90,7 @@ public final class ConditionalDCGANRecipe: GANRecipe {
             return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(real, labels) : nil, fake: fake)
         }
         stats.lossG = lossG.item
-        if lossG.item.isFinite { optimizerG.update(grads) }
+        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
         return grads
     }
 

@@ -54,19 +54,12 @@ public final class ConditionalGANRecipe: GANRecipe {
         var rng = RandomGenerator(seed: config.seed)
         generator = ConditionalMLPGenerator(classes: classes, imageShape: shape.sample, generator: &rng)
         discriminator = ConditionalMLPDiscriminator(classes: classes, pixels: pixels, generator: &rng)
-        optimizerG = config.adam(generator.parameters(), learningRate: config.learningRateG)
-        optimizerD = config.adam(discriminator.parameters(), learningRate: config.learningRateD)
-        parameterNames = (generator.namedParameters().map(\.0), discriminator.namedParameters().map(\.0))
-        if let decay = config.emaDecay {
+        let pair = GeneratorDiscriminatorPair(config: config, generator: generator, discriminator: discriminator) {
             var copyRNG = RandomGenerator(seed: 0)
-            ema = try! ExponentialMovingAverage(of: generator, copy: ConditionalMLPGenerator(classes: classes, imageShape: shape.sample, generator: &copyRNG),
-                                                decay: decay)
-        } else {
-            ema = nil
+            return ConditionalMLPGenerator(classes: shape.classCount, imageShape: shape.sample, generator: &copyRNG)
         }
-        models = [NamedModel("generator", generator, role: .generator), NamedModel("discriminator", discriminator, role: .discriminator)]
-        optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: config.learningRateSchedule),
-                      NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: config.learningRateSchedule)]
+        (optimizerG, optimizerD, ema, models, optimizers) = (pair.optimizerG, pair.optimizerD, pair.ema, pair.models, pair.optimizers)
+        parameterNames = (pair.parameterNames.generator, pair.parameterNames.discriminator)
         randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
     }
 
@@ -116,7 +109,7 @@ public final class ConditionalGANRecipe: GANRecipe {
         }
         stats.lossG = lossG.item
         if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
-        if lossG.item.isFinite { optimizerG.update(gradsG) }
+        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: gradsG, of: generator)) }
         return stats
     }
 

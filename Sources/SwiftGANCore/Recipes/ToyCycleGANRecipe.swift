@@ -27,6 +27,7 @@ public final class ToyCycleGANRecipe: GANRecipe {
         validate: { config in
             let lambda = config.option("lambdaCycle", as: Float.self) ?? 10
             if lambda < 0 { throw ConfigError("--lambda-cycle [lambdaCycle] must not be negative, got \(lambda)") }
+            if config.orthogonalRegularization > 0 { throw ConfigError("model toy-cycle does not support --orthogonal-reg") }
         },
         makeRecipe: { config, shape in
             guard shape.sample == [2] else { throw ConfigError("model toy-cycle trains on 2-D points; the data has \(shape.sample)") }

@@ -47,6 +47,8 @@ public struct TrainingConfig: Sendable, Equatable {
     public var minibatchStdDev = false
     public var minibatchDiscriminationKernels = 0
     public var unrolledSteps = 0
+    /// β of BigGAN's orthogonal regularization of G's weights (`OrthogonalRegularization`).
+    public var orthogonalRegularization: Float = 0
 
     // Output.
     public var sampleEvery = 500
@@ -89,6 +91,8 @@ public struct TrainingConfig: Sendable, Equatable {
         ConfigField("minibatchStdDev", \.minibatchStdDev, flag: "minibatch-stddev", help: "Add a minibatch standard deviation layer to D."),
         ConfigField("minibatchDiscriminationKernels", \.minibatchDiscriminationKernels, flag: "minibatch-discrimination", help: "Minibatch discrimination kernels in D (mlp, toy)."),
         ConfigField("unrolledSteps", \.unrolledSteps, flag: "unrolled", help: "Unrolled GAN: look-ahead D steps per G step."),
+        ConfigField("orthogonalRegularization", \.orthogonalRegularization, flag: "orthogonal-reg",
+                    help: "β of BigGAN's orthogonal regularization of G's weights (embeddings excluded)."),
         ConfigField("sampleEvery", \.sampleEvery, help: "Write a sample panel every N steps."),
         ConfigField("logEvery", \.logEvery, help: "Log losses and diagnostics every N steps."),
         ConfigField("checkpointEvery", \.checkpointEvery, help: "Save a checkpoint every N steps."),
@@ -163,6 +167,7 @@ public struct TrainingConfig: Sendable, Equatable {
         try check((0...1).contains(replayFraction), "replayFraction", "must be in [0, 1]")
         try check(minibatchDiscriminationKernels >= 0, "minibatchDiscriminationKernels", "must not be negative")
         try check(unrolledSteps >= 0, "unrolledSteps", "must not be negative")
+        try check(orthogonalRegularization >= 0, "orthogonalRegularization", "must not be negative")
         try check(sampleCount > 1 && sampleCount <= 1024, "sampleCount", "must be in 2...1024")
         try check(channels.map { $0 == 1 || $0 == 3 } ?? true, "channels", "must be 1 or 3")
         try check(resolution.map { (4...1024).contains($0) } ?? true, "resolution", "must be in 4...1024")

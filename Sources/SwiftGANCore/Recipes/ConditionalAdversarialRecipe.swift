@@ -1,0 +1,54 @@
+import SwiftGANEngine
+import SwiftGANNN
+
+/// A class-conditional recipe of one generator G(z, y) and one discriminator whose step is
+/// torch_zoo_step.py's cgan step: `discriminatorSteps` D updates, each on a labeled real batch
+/// and G's detached fakes for the same labels, then one G update on fresh latents with the last
+/// batch's labels (so G draws classes as the data does). A family of this kind (`cgan`,
+/// `acgan`) writes the two halves; the loop, its diagnostics and the fixed-input entry point
+/// that tests use are shared here. The models are `models[0]` (G) and `models[1]` (D), the
+/// latents come from the `noise` stream.
+public protocol ConditionalAdversarialRecipe: GANRecipe {
+    var config: TrainingConfig { get }
+    /// The size of G's latents.
+    var latentDimension: Int { get }
+    /// D's update on `real` and the fakes G makes from `z` with `labels`; returns D's gradients.
+    func discriminatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor]
+    /// G's update on fakes from `z` with `labels`; returns the gradients of G's loss.
+    func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor]
+}
+
+extension ConditionalAdversarialRecipe {
+    /// Latents for `n` samples from the `noise` stream.
+    public func latents(_ n: Int) -> Tensor { randomStreams["noise"]!.normal([n, latentDimension]) }
+
+    public func step(_ step: Int, diagnostics: Bool, nextBatch: () -> Batch) -> StepStatistics {
+        var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
+        var labels: [Int] = []
+        var lastReal = Tensor(scalar: 0)
+        for i in 0..<config.discriminatorSteps {
+            let batch = nextBatch()
+            lastReal = batch.real!
+            labels = ConditionalGANRecipe.indices(batch.labels!)
+            let grads = discriminatorStep(real: lastReal, labels: labels, z: latents(labels.count), stats: &stats)
+            if diagnostics && i == config.discriminatorSteps - 1 { recordGradientNorms(of: models[1], grads, in: &stats) }
+        }
+        let gradsG = generatorStep(real: lastReal, labels: labels, z: latents(labels.count), stats: &stats)
+        if diagnostics { recordGradientNorms(of: models[0], gradsG, in: &stats) }
+        return stats
+    }
+
+    /// One step on a real batch with its labels and given latents for the D and G halves (tests
+    /// and comparisons with PyTorch).
+    @discardableResult
+    public func step(real: Tensor, labels: [Int], latents: (discriminatorStep: Tensor, generatorStep: Tensor)) -> StepStatistics {
+        var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
+        _ = discriminatorStep(real: real, labels: labels, z: latents.discriminatorStep, stats: &stats)
+        _ = generatorStep(real: real, labels: labels, z: latents.generatorStep, stats: &stats)
+        return stats
+    }
+
+    private func recordGradientNorms(of model: NamedModel, _ gradients: [Tensor], in stats: inout StepStatistics) {
+        stats.recordGradientNorms(of: model, names: model.module.namedParameters().map(\.0), gradients: gradients)
+    }
+}
