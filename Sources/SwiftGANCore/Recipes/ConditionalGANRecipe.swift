@@ -125,13 +125,15 @@ public final class ConditionalGANRecipe: GANRecipe {
 
 extension Panel {
     /// A conditional generator's panel for `PanelInputs.classRows` inputs: one row per class, in
-    /// class order, made in evaluation mode.
+    /// class order, made in evaluation mode. Its diversity is measured within each class row
+    /// when rows have two or more samples.
     public static func classRows(_ inputs: PanelInputs, generator g: any SampleableGenerator) -> Panel {
         let labels = ConditionalGANRecipe.indices(inputs.batch.labels!)
         let n = labels.count
+        let perClass = n / max(g.classCount, 1)
         let images = inEvaluationMode([g]) { g.generate(inputs.latents!, labels: labels) }
-        return Panel(images: images.reshaped([n] + (g.imageShape ?? g.sampleShape)), columns: n / max(g.classCount, 1),
-                     generated: images.reshaped([n, -1]))
+        return Panel(images: images.reshaped([n] + (g.imageShape ?? g.sampleShape)), columns: perClass,
+                     generated: images.reshaped([n, -1]), groups: perClass >= 2 ? labels : nil)
     }
 }
 

@@ -101,16 +101,22 @@ public struct PanelInputs {
 }
 
 /// What a sample panel shows: images laid out `columns` wide, and the generated part whose
-/// diversity the mode-collapse alarm watches.
+/// diversity the mode-collapse alarm watches (within each class when `groups` gives the
+/// class of each generated sample, as for conditional models).
 public struct Panel {
     public var images: Tensor
     public var columns: Int?
     public var generated: Tensor
-    public init(images: Tensor, columns: Int? = nil, generated: Tensor) {
+    public var groups: [Int]?
+    public init(images: Tensor, columns: Int? = nil, generated: Tensor, groups: [Int]? = nil) {
         self.images = images
         self.columns = columns
         self.generated = generated
+        self.groups = groups
     }
+
+    /// The diversity the alarms watch: within classes for a grouped panel.
+    public var diversity: Float { Diversity.meanPairwiseDistance(generated, groups: groups) }
 }
 
 /// A GAN family's training: its named models and optimizers, what a batch holds, and its step.

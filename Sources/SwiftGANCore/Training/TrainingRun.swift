@@ -99,6 +99,17 @@ public final class TrainingRun {
         public var toyEvaluation: ToyDistribution.Evaluation?
     }
 
+    /// The real data's diversity measured as the panel's is: within classes for a panel grouped
+    /// by class (nil when the reference batch has no labels or no class with two samples).
+    static func realDiversity(_ target: Tensor, labels: Tensor?, like panel: Panel) -> Float? {
+        let flat = target.reshaped([target.shape[0], -1])
+        guard panel.groups != nil else { return Diversity.meanPairwiseDistance(flat) }
+        guard let labels else { return nil }
+        let classes = ConditionalGANRecipe.indices(labels)
+        guard Set(classes).count < classes.count else { return nil }
+        return Diversity.meanPairwiseDistance(flat, groups: classes)
+    }
+
     public func run() throws -> Summary {
         try directory.writeConfig(config)
         let recipe = trainer.recipe
@@ -108,7 +119,7 @@ public final class TrainingRun {
         let reference = data.referenceBatch(config.sampleCount)
         let fixed = recipe.panelInputs(count: config.sampleCount, reference: reference, generator: &fixedRNG)
         if alarms.realDiversity == nil, let target = reference.real ?? reference.b {
-            alarms.realDiversity = Diversity.meanPairwiseDistance(target.reshaped([target.shape[0], -1]))
+            alarms.realDiversity = Self.realDiversity(target, labels: reference.labels, like: recipe.panel(fixed))
         }
         let progress = ProgressLine(total: config.steps, start: startStep)
         var sampleFiles = (try? FileManager.default.contentsOfDirectory(atPath: directory.file("samples")))?
@@ -123,7 +134,7 @@ public final class TrainingRun {
             last = trainer.step(diagnostics: logging) { data.nextBatch() }
             windowSteps += 1
             if !last.isFinite || logging {
-                let diversity = last.isFinite ? Diversity.meanPairwiseDistance(recipe.panel(fixed).generated) : nil
+                let diversity = last.isFinite ? recipe.panel(fixed).diversity : nil
                 log.append(record(step: step, stats: last, diversity: diversity,
                                   stepsPerSecond: Double(windowSteps) / max(Date().timeIntervalSince(windowStart), 1e-9)))
                 history.append((step, last.lossD, last.lossG))
