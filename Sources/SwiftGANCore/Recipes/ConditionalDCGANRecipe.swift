@@ -23,6 +23,8 @@ public final class ConditionalDCGANRecipe: GANRecipe {
     public var randomStreams: [String: RandomGenerator]
     public var counters: [String: Int] = [:]
     public let optimizerG: Adam, optimizerD: Adam
+    /// DiffAugment of every input of D (`--diffaugment`; draws from `randomStreams["augment"]`).
+    public let augment: DiffAugment
     private let parameterNames: (g: [String], d: [String])
 
     public static let family = ModelFamily(
@@ -60,6 +62,7 @@ public final class ConditionalDCGANRecipe: GANRecipe {
         optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: config.learningRateSchedule),
                       NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: config.learningRateSchedule)]
         randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
+        augment = config.diffAugmentation
     }
 
     public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
@@ -106,8 +109,8 @@ public final class ConditionalDCGANRecipe: GANRecipe {
         let fake = withNoGrad { generator(z, labels) }
         var realOut = real, fakeOut = fake
         let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
-            realOut = discriminator(real, labels)
-            fakeOut = discriminator(fake, labels)
+            realOut = discriminator(augment(real, streams: &randomStreams), labels)
+            fakeOut = discriminator(augment(fake, streams: &randomStreams), labels)
             return loss.discriminatorLoss(real: realOut, fake: fakeOut, realTarget: 1 - config.labelSmoothing)
         }
         stats.lossD = lossD.item
@@ -123,8 +126,8 @@ public final class ConditionalDCGANRecipe: GANRecipe {
     public func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
         let loss = config.loss
         let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
-            let fake = discriminator(generator(z, labels), labels)
-            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(real, labels) : nil, fake: fake)
+            let fake = discriminator(augment(generator(z, labels), streams: &randomStreams), labels)
+            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(augment(real, streams: &randomStreams), labels) : nil, fake: fake)
         }
         stats.lossG = lossG.item
         if lossG.item.isFinite { optimizerG.update(grads) }
