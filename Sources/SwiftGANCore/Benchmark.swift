@@ -32,12 +32,15 @@ public enum TrainingBenchmark {
         public var msWaitingForData: Double?
     }
 
-    /// Times `name`'s training step on one fixed batch of random data of the family's shape.
-    public static func run(model name: String, batchSize: Int = 64, warmup: Int = 20, windows: Int = 5,
+    /// Times `name`'s training step on one fixed batch of random data of the family's shape
+    /// (with `diffAugment`'s policies on D's inputs when given).
+    public static func run(model name: String, batchSize: Int = 64, diffAugment: String? = nil, warmup: Int = 20, windows: Int = 5,
                            windowSeconds: Double = 2) throws -> Result {
         var config = try BenchmarkSetup.config(name)
         config.batchSize = batchSize
+        config.diffAugment = diffAugment
         let family = try ModelRegistry.family(named: config.model)
+        try config.validateDiffAugment(family: family)
         let trainer = try GANTrainer(config: config, data: family.defaultShape)
         var rng = RandomGenerator(seed: 123)
         func random() -> Tensor { rng.normal([batchSize] + family.defaultShape.sample).clamp(min: -1, max: 1) }
@@ -53,6 +56,7 @@ public enum TrainingBenchmark {
                            windowSeconds: Double = 2) throws -> Result {
         var config = config
         config.model = try BenchmarkSetup.config(name).model
+        try config.validateDiffAugment(family: ModelRegistry.family(named: config.model))
         let data = try TrainingData(config: config, warn: { _ in })
         data.prefetch = prefetch
         let trainer = try GANTrainer(config: config, data: data.shape)

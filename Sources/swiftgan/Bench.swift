@@ -22,6 +22,8 @@ struct Bench: ParsableCommand {
     var dataset: String?
     @Option(help: "The dataset's directory (IDX files or an image folder), for --dataset or alone.")
     var dataDir: String?
+    @Option(help: "Time training steps with these DiffAugment policies (as train's --diffaugment, e.g. translation,cutout,color).")
+    var diffaugment: String?
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -32,6 +34,9 @@ struct Bench: ParsableCommand {
         if batch < 1 || batch > 1 << 16 { throw ValidationErrorLine(message: "--batch must be in 1...65536, got \(batch)") }
         if windows < 1 { throw ValidationErrorLine(message: "--windows must be at least 1, got \(windows)") }
         if !(seconds > 0 && seconds.isFinite) { throw ValidationErrorLine(message: "--seconds must be a positive number") }
+        if let diffaugment {
+            do { _ = try DiffAugment(parsing: diffaugment) } catch { throw ValidationErrorLine(message: "--diffaugment \(error)") }
+        }
     }
 
     func run() throws {
@@ -62,6 +67,7 @@ struct Bench: ParsableCommand {
             config.dataset = dataset
             config.dataDirectory = dataDir
             config.batchSize = batch
+            config.diffAugment = diffaugment
             for prefetch in [true, false] {
                 let r = try reportingErrors {
                     try TrainingBenchmark.run(model: model, data: config, prefetch: prefetch, windows: windows, windowSeconds: seconds)
@@ -76,13 +82,15 @@ struct Bench: ParsableCommand {
             }
             return
         }
-        let result = try reportingErrors { try TrainingBenchmark.run(model: model, batchSize: batch, windows: windows, windowSeconds: seconds) }
+        let result = try reportingErrors { try TrainingBenchmark.run(model: model, batchSize: batch, diffAugment: diffaugment, windows: windows,
+                                                                           windowSeconds: seconds) }
         if json {
             let windowsText = result.windows.map { String(format: "%.3f", $0) }.joined(separator: ", ")
-            print("{\"model\": \"\(result.model)\", \"batch\": \(batch), \"ms_per_step\": \(String(format: "%.3f", result.msPerStep)), \"windows_ms\": [\(windowsText)]}")
+            let augment = diffaugment.map { ", \"diffaugment\": \"\($0)\"" } ?? ""
+            print("{\"model\": \"\(result.model)\", \"batch\": \(batch)\(augment), \"ms_per_step\": \(String(format: "%.3f", result.msPerStep)), \"windows_ms\": [\(windowsText)]}")
         } else {
-            print(String(format: "%@: %.3f ms per training step (batch %d, median of %d windows; oneDNN %@)",
-                         result.model, result.msPerStep, batch, windows, Backend.oneDNNVersion))
+            print(String(format: "%@%@: %.3f ms per training step (batch %d, median of %d windows; oneDNN %@)",
+                         result.model, diffaugment.map { " with DiffAugment \($0)" } ?? "", result.msPerStep, batch, windows, Backend.oneDNNVersion))
         }
     }
 }

@@ -21,6 +21,8 @@ public final class ACGANRecipe: ConditionalAdversarialRecipe {
     public var batchLayout: BatchLayout { .images }
     public var lossNames: [String] { ["loss_class_real", "loss_class_fake", "loss_class_g"] }
     public var randomStreams: [String: RandomGenerator]
+    /// DiffAugment of every input of D (`--diffaugment`; draws from `randomStreams["augment"]`).
+    public let augment: DiffAugment
     public var counters: [String: Int] = [:]
     public let optimizerG: Adam, optimizerD: Adam
     public var latentDimension: Int { ConditionalDCGANGenerator.latentDimension }
@@ -47,6 +49,7 @@ public final class ACGANRecipe: ConditionalAdversarialRecipe {
         }
         (optimizerG, optimizerD, ema, models, optimizers) = (pair.optimizerG, pair.optimizerD, pair.ema, pair.models, pair.optimizers)
         randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
+        augment = config.diffAugmentation
     }
 
     public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
@@ -61,7 +64,7 @@ public final class ACGANRecipe: ConditionalAdversarialRecipe {
         var realOut = real, fakeOut = fake, realClasses = real
         var classReal = Tensor(scalar: 0), classFake = Tensor(scalar: 0)
         let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
-            let onReal = discriminator(real), onFake = discriminator(fake)
+            let onReal = discriminator(augment(real, streams: &randomStreams)), onFake = discriminator(augment(fake, streams: &randomStreams))
             (realOut, fakeOut, realClasses) = (onReal.adversarial, onFake.adversarial, onReal.classLogits)
             classReal = onReal.classLogits.crossEntropy(labels: labels)
             classFake = onFake.classLogits.crossEntropy(labels: labels)
@@ -87,9 +90,9 @@ public final class ACGANRecipe: ConditionalAdversarialRecipe {
         let loss = config.loss
         var classG = Tensor(scalar: 0)
         let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
-            let onFake = discriminator(generator(z, labels))
+            let onFake = discriminator(augment(generator(z, labels), streams: &randomStreams))
             classG = onFake.classLogits.crossEntropy(labels: labels)
-            let realOut = loss.generatorNeedsReal ? discriminator(real).adversarial : nil
+            let realOut = loss.generatorNeedsReal ? discriminator(augment(real, streams: &randomStreams)).adversarial : nil
             return loss.generatorLoss(real: realOut, fake: onFake.adversarial) + classG
         }
         stats.lossG = lossG.item

@@ -21,6 +21,9 @@ public final class ClassicGANRecipe: GANRecipe {
     /// instance noise).
     public var noise: RandomGenerator
     public var regularizerNoise: RandomGenerator
+    /// DiffAugment of every input of D (`--diffaugment`), and the stream it draws from.
+    public let augment: DiffAugment
+    public var augmentNoise: RandomGenerator
     /// D steps taken so far (lazy regularization counts these).
     public var discriminatorStepCount = 0
     private let parameterNames: (g: [String], d: [String])
@@ -47,6 +50,8 @@ public final class ClassicGANRecipe: GANRecipe {
             : nil
         noise = RandomGenerator(seed: config.seed &+ 0x5EED_0001)
         regularizerNoise = RandomGenerator(seed: config.seed &+ 0x5EED_0002)
+        augment = config.diffAugmentation
+        augmentNoise = RandomGenerator(seed: augment.seed)
         models = [NamedModel("generator", generator, role: .generator), NamedModel("discriminator", discriminator, role: .discriminator)]
         optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: config.learningRateSchedule),
                       NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: config.learningRateSchedule)]
@@ -60,12 +65,14 @@ public final class ClassicGANRecipe: GANRecipe {
         get {
             var streams = ["noise": noise, "regularizer": regularizerNoise]
             if let replay { streams["replay"] = replay.generator }
+            if augment.isEnabled { streams[DiffAugment.streamName] = augmentNoise }
             return streams
         }
         set {
             noise = newValue["noise"] ?? noise
             regularizerNoise = newValue["regularizer"] ?? regularizerNoise
             if let replay, let g = newValue["replay"] { replay.generator = g }
+            augmentNoise = newValue[DiffAugment.streamName] ?? augmentNoise
         }
     }
 
@@ -124,8 +131,8 @@ public final class ClassicGANRecipe: GANRecipe {
         let restoreD = config.unrolledSteps > 0 ? unroll(real: lastReal, batch: batch) : nil
         let realForG = withNoGrad { addInstanceNoise(lastReal) }
         let (lossG, gradsG) = valueAndGrad(optimizerG.parameters) {
-            let fake = discriminator(addInstanceNoise(generator(z)))
-            return config.loss.generatorLoss(real: config.loss.generatorNeedsReal ? discriminator(realForG) : nil, fake: fake)
+            let fake = discriminator(augmented(addInstanceNoise(generator(z))))
+            return config.loss.generatorLoss(real: config.loss.generatorNeedsReal ? discriminator(augmented(realForG)) : nil, fake: fake)
         }
         restoreD?()
         stats.lossG = lossG.item
@@ -141,24 +148,32 @@ public final class ClassicGANRecipe: GANRecipe {
         var fake = withNoGrad { generator(z) }
         if let replay { fake = replay.mix(fake) }
         let (realIn, fakeIn) = withNoGrad { (addInstanceNoise(real), addInstanceNoise(fake)) }
+        // Independent draws for reals and fakes; R1/R2 differentiate through the same draw.
+        let (realView, fakeView) = (drawAugmentation(realIn), drawAugmentation(fakeIn))
+        let (realSeen, fakeSeen) = withNoGrad { (augmented(realIn, realView), augmented(fakeIn, fakeView)) }
         discriminatorStepCount += 1
         let lazy = config.regularizationInterval
         let regularize = discriminatorStepCount % lazy == 0
         var realOut = real, fakeOut = fake
         let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
-            realOut = discriminator(realIn)
-            fakeOut = discriminator(fakeIn)
+            realOut = discriminator(realSeen)
+            fakeOut = discriminator(fakeSeen)
             var loss = config.loss.discriminatorLoss(real: realOut, fake: fakeOut, realTarget: 1 - config.labelSmoothing)
             let lambda = config.effectiveGradientPenaltyWeight
             if lambda > 0 {
-                loss = loss + Regularizers.gradientPenalty(discriminator, real: realIn, fake: fakeIn,
+                // On interpolates of the augmented batches, as DiffAugment's BigGAN code does.
+                loss = loss + Regularizers.gradientPenalty(discriminator, real: realSeen, fake: fakeSeen,
                                                            generator: &regularizerNoise) * lambda
             }
             if regularize && config.r1Gamma > 0 {
-                loss = loss + Regularizers.gradientNormPenalty(discriminator, at: realIn, gamma: config.r1Gamma) * Float(lazy)
+                loss = loss + Regularizers.gradientNormPenalty(at: realIn, gamma: config.r1Gamma) {
+                    discriminator(augmented($0, realView))
+                } * Float(lazy)
             }
             if regularize && config.r2Gamma > 0 {
-                loss = loss + Regularizers.gradientNormPenalty(discriminator, at: fakeIn, gamma: config.r2Gamma) * Float(lazy)
+                loss = loss + Regularizers.gradientNormPenalty(at: fakeIn, gamma: config.r2Gamma) {
+                    discriminator(augmented($0, fakeView))
+                } * Float(lazy)
             }
             return loss
         }
@@ -180,7 +195,7 @@ public final class ClassicGANRecipe: GANRecipe {
         for _ in 0..<config.unrolledSteps {
             let fake = withNoGrad { generator(latents(batch)) }
             let (_, grads) = valueAndGrad(optimizerD.parameters) {
-                config.loss.discriminatorLoss(real: discriminator(real), fake: discriminator(fake))
+                config.loss.discriminatorLoss(real: discriminator(augmented(real)), fake: discriminator(augmented(fake)))
             }
             optimizerD.update(grads)
         }
@@ -202,6 +217,23 @@ public final class ClassicGANRecipe: GANRecipe {
         let sigma = instanceNoiseLevel
         return sigma > 0 ? x + regularizerNoise.normal(x.shape, std: sigma) : x
     }
+
+    /// A DiffAugment draw for the batch `x` (nil without policies).
+    private func drawAugmentation(_ x: Tensor) -> DiffAugment.Parameters? {
+        guard augment.isEnabled else { return nil }
+        let image = architecture.imageShape
+        return augment.draw(batch: x.shape[0], height: image[1], width: image[2], generator: &augmentNoise)
+    }
+
+    /// `x` as D sees it: augmented with `view`. The MLP's flat images are augmented as images
+    /// and flattened again (its D takes pixels, but they are still an image's).
+    private func augmented(_ x: Tensor, _ view: DiffAugment.Parameters?) -> Tensor {
+        guard let view else { return x }
+        return augment.apply(x.reshaped([x.shape[0]] + architecture.imageShape), view).reshaped(x.shape)
+    }
+
+    /// `x` augmented with a fresh draw.
+    private func augmented(_ x: Tensor) -> Tensor { augmented(x, drawAugmentation(x)) }
 
     /// Generator outputs for `z` in evaluation mode, without recording (the moving average's
     /// when there is one).

@@ -24,6 +24,8 @@ public final class ConditionalDCGANRecipe: ConditionalAdversarialRecipe {
     public var counters: [String: Int] = [:]
     public let optimizerG: Adam, optimizerD: Adam
     public var latentDimension: Int { ConditionalDCGANGenerator.latentDimension }
+    /// DiffAugment of every input of D (`--diffaugment`; draws from `randomStreams["augment"]`).
+    public let augment: DiffAugment
 
     public static let family = ModelFamily(
         name: "cgan", summary: "the class-conditional DCGAN (G(z, y), spectrally normalized projection or concat-label D) for labeled 1×28×28 images",
@@ -53,6 +55,7 @@ public final class ConditionalDCGANRecipe: ConditionalAdversarialRecipe {
         }
         (optimizerG, optimizerD, ema, models, optimizers) = (pair.optimizerG, pair.optimizerD, pair.ema, pair.models, pair.optimizers)
         randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
+        augment = config.diffAugmentation
     }
 
     public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
@@ -68,8 +71,8 @@ public final class ConditionalDCGANRecipe: ConditionalAdversarialRecipe {
         let fake = withNoGrad { generator(z, labels) }
         var realOut = real, fakeOut = fake
         let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
-            realOut = discriminator(real, labels)
-            fakeOut = discriminator(fake, labels)
+            realOut = discriminator(augment(real, streams: &randomStreams), labels)
+            fakeOut = discriminator(augment(fake, streams: &randomStreams), labels)
             return loss.discriminatorLoss(real: realOut, fake: fakeOut, realTarget: 1 - config.labelSmoothing)
         }
         stats.lossD = lossD.item
@@ -86,8 +89,8 @@ public final class ConditionalDCGANRecipe: ConditionalAdversarialRecipe {
     public func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
         let loss = config.loss
         let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
-            let fake = discriminator(generator(z, labels), labels)
-            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(real, labels) : nil, fake: fake)
+            let fake = discriminator(augment(generator(z, labels), streams: &randomStreams), labels)
+            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(augment(real, streams: &randomStreams), labels) : nil, fake: fake)
         }
         stats.lossG = lossG.item
         if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }

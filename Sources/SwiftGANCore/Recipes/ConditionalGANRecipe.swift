@@ -18,6 +18,8 @@ public final class ConditionalGANRecipe: GANRecipe {
     public var randomStreams: [String: RandomGenerator]
     public var counters: [String: Int] = [:]
     private let optimizerG: Adam, optimizerD: Adam
+    /// DiffAugment of every input of D (`--diffaugment`; draws from `randomStreams["augment"]`).
+    public let augment: DiffAugment
     private let parameterNames: (g: [String], d: [String])
 
     public static let family = ModelFamily(
@@ -61,6 +63,7 @@ public final class ConditionalGANRecipe: GANRecipe {
         (optimizerG, optimizerD, ema, models, optimizers) = (pair.optimizerG, pair.optimizerD, pair.ema, pair.models, pair.optimizers)
         parameterNames = (pair.parameterNames.generator, pair.parameterNames.discriminator)
         randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
+        augment = config.diffAugmentation
     }
 
     public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
@@ -88,8 +91,8 @@ public final class ConditionalGANRecipe: GANRecipe {
             let fake = withNoGrad { generator(latents(labels.count), labels) }
             var realOut = real, fakeOut = fake
             let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
-                realOut = discriminator(real, labels)
-                fakeOut = discriminator(fake, labels)
+                realOut = discriminator(augmented(real), labels)
+                fakeOut = discriminator(augmented(fake), labels)
                 return loss.discriminatorLoss(real: realOut, fake: fakeOut, realTarget: 1 - config.labelSmoothing)
             }
             stats.lossD = lossD.item
@@ -104,13 +107,18 @@ public final class ConditionalGANRecipe: GANRecipe {
         // G draws classes as the data does: the last real batch's labels.
         let z = latents(labels.count)
         let (lossG, gradsG) = valueAndGrad(optimizerG.parameters) {
-            let fake = discriminator(generator(z, labels), labels)
-            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(lastReal, labels) : nil, fake: fake)
+            let fake = discriminator(augmented(generator(z, labels)), labels)
+            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(augmented(lastReal), labels) : nil, fake: fake)
         }
         stats.lossG = lossG.item
         if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
         if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: gradsG, of: generator)) }
         return stats
+    }
+
+    /// `x` as D sees it: DiffAugment'ed as images, then flat again (D takes pixels).
+    private func augmented(_ x: Tensor) -> Tensor {
+        augment.isEnabled ? augment(x.reshaped([x.shape[0]] + sampleShape), streams: &randomStreams).reshaped([x.shape[0], -1]) : x
     }
 
     public func panelInputs(count: Int, reference: Batch, generator rng: inout RandomGenerator) -> PanelInputs {

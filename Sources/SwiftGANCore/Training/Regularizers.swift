@@ -6,6 +6,11 @@ import SwiftGANNN
 public enum Regularizers {
     /// The per-sample squared L2 norm of ∂ sum(D(x)) / ∂x, as [n].
     static func inputGradientSquaredNorms(_ discriminator: any UnaryLayer, at x: Tensor) -> Tensor {
+        inputGradientSquaredNorms(at: x) { discriminator($0) }
+    }
+
+    /// The same for any function of the input (D after an augmentation, D with labels).
+    static func inputGradientSquaredNorms(at x: Tensor, through discriminator: (Tensor) -> Tensor) -> Tensor {
         let input = x.detached()
         input.requiresGrad = true
         let gradient = grad(of: discriminator(input).sum(), wrt: [input], createGraph: true)[0]
@@ -29,5 +34,12 @@ public enum Regularizers {
     /// R1 (on real data) or R2 (on fakes) of Mescheder et al.: (γ/2)·E[‖∇D(x)‖²].
     public static func gradientNormPenalty(_ discriminator: any UnaryLayer, at x: Tensor, gamma: Float) -> Tensor {
         inputGradientSquaredNorms(discriminator, at: x).mean() * (gamma / 2)
+    }
+
+    /// R1/R2 of `discriminator` as a function of its input, e.g. D after DiffAugment: the
+    /// gradient is taken with respect to the images before augmentation, as the official
+    /// DiffAugment code takes R1's.
+    public static func gradientNormPenalty(at x: Tensor, gamma: Float, through discriminator: (Tensor) -> Tensor) -> Tensor {
+        inputGradientSquaredNorms(at: x, through: discriminator).mean() * (gamma / 2)
     }
 }

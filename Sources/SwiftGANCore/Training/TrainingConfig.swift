@@ -49,6 +49,8 @@ public struct TrainingConfig: Sendable, Equatable {
     public var unrolledSteps = 0
     /// β of BigGAN's orthogonal regularization of G's weights (`OrthogonalRegularization`).
     public var orthogonalRegularization: Float = 0
+    /// DiffAugment policies applied to every image D sees, a comma list (nil or "" is none).
+    public var diffAugment: String?
 
     // Output.
     public var sampleEvery = 500
@@ -93,6 +95,7 @@ public struct TrainingConfig: Sendable, Equatable {
         ConfigField("unrolledSteps", \.unrolledSteps, flag: "unrolled", help: "Unrolled GAN: look-ahead D steps per G step."),
         ConfigField("orthogonalRegularization", \.orthogonalRegularization, flag: "orthogonal-reg",
                     help: "β of BigGAN's orthogonal regularization of G's weights (embeddings excluded)."),
+        ConfigField("diffAugment", \.diffAugment, flag: "diffaugment", help: "DiffAugment policies for D's inputs, real and fake: a comma list of translation, cutout, color."),
         ConfigField("sampleEvery", \.sampleEvery, help: "Write a sample panel every N steps."),
         ConfigField("logEvery", \.logEvery, help: "Log losses and diagnostics every N steps."),
         ConfigField("checkpointEvery", \.checkpointEvery, help: "Save a checkpoint every N steps."),
@@ -171,6 +174,7 @@ public struct TrainingConfig: Sendable, Equatable {
         try check(sampleCount > 1 && sampleCount <= 1024, "sampleCount", "must be in 2...1024")
         try check(channels.map { $0 == 1 || $0 == 3 } ?? true, "channels", "must be 1 or 3")
         try check(resolution.map { (4...1024).contains($0) } ?? true, "resolution", "must be in 4...1024")
+        try validateDiffAugment(family: family)
         try family.validate(self)
     }
 
