@@ -183,6 +183,7 @@ import Testing
         var back = try TrainingConfig.defaults(for: "biggan")
         try back.apply(arguments: ["--model", "cgan"])
         #expect(back.loss == .nonSaturating && back.learningRateG == 1e-4 && back.beta1 == 0.5)
+        #expect(try BenchmarkSetup.config("biggan") == defaults, "bench times the family with its defaults")
         #expect(throws: ConfigError.self) { try TrainingConfig.resolve(file: nil, arguments: ["--model", "biggan", "--r1", "1"]).validate() }
     }
 }
