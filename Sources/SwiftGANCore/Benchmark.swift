@@ -14,9 +14,7 @@ public enum BenchmarkSetup {
             c.discriminatorSteps = 5
             return c
         }
-        var c = TrainingConfig()
-        c.model = try ModelRegistry.family(named: name).name
-        return c
+        return try TrainingConfig.defaults(for: name)
     }
 }
 

@@ -308,3 +308,76 @@ int sg_dnnl_conv_backward_weights(const sg_conv_geometry *g, const float *src, c
     void *buffers[3] = {(void *)src, (void *)diff_dst, diff_weights};
     return run(e, buffers);
 }
+
+// ---------------------------------------------------------------------------- batched matmul
+
+/// A cached matmul primitive for one (batch, m, n, k, transposes): its memory objects are bound
+/// to the caller's buffers on each run, under `lock` like the convolutions.
+typedef struct {
+    int64_t batch, m, n, k;
+    int transa, transb;
+    dnnl_primitive_t primitive;
+    dnnl_memory_t scratch, src, weights, dst;
+} matmul_entry;
+
+static matmul_entry **matmuls;
+static int64_t matmul_count, matmul_capacity;
+
+/// Creates the primitive for `e`'s shape: the transposes are strides of plain memory, so
+/// nothing is copied.
+static dnnl_status_t create_matmul(matmul_entry *e) {
+    dnnl_memory_desc_t src, weights, dst;
+    dnnl_dims_t src_dims = {e->batch, e->m, e->k}, weights_dims = {e->batch, e->k, e->n}, dst_dims = {e->batch, e->m, e->n};
+    dnnl_dims_t src_strides = {e->m * e->k, e->transa ? 1 : e->k, e->transa ? e->m : 1};
+    dnnl_dims_t weights_strides = {e->k * e->n, e->transb ? 1 : e->n, e->transb ? e->k : 1};
+    dnnl_dims_t dst_strides = {e->m * e->n, e->n, 1};
+    dnnl_status_t s = dnnl_memory_desc_init_by_strides(&src, 3, src_dims, dnnl_f32, src_strides);
+    if (s == dnnl_success) s = dnnl_memory_desc_init_by_strides(&weights, 3, weights_dims, dnnl_f32, weights_strides);
+    if (s == dnnl_success) s = dnnl_memory_desc_init_by_strides(&dst, 3, dst_dims, dnnl_f32, dst_strides);
+    dnnl_matmul_desc_t desc;
+    if (s == dnnl_success) s = dnnl_matmul_desc_init(&desc, &src, &weights, NULL, &dst);
+    dnnl_primitive_desc_t pd = NULL;
+    if (s == dnnl_success) s = dnnl_primitive_desc_create(&pd, &desc, user_scratchpad, engine, NULL);
+    if (s == dnnl_success) s = scratchpad_for(pd, &e->scratch);
+    if (s == dnnl_success) s = dnnl_primitive_create(&e->primitive, pd);
+    if (s == dnnl_success) s = dnnl_memory_create(&e->src, &src, engine, DNNL_MEMORY_NONE);
+    if (s == dnnl_success) s = dnnl_memory_create(&e->weights, &weights, engine, DNNL_MEMORY_NONE);
+    if (s == dnnl_success) s = dnnl_memory_create(&e->dst, &dst, engine, DNNL_MEMORY_NONE);
+    if (pd) dnnl_primitive_desc_destroy(pd);
+    return s;
+}
+
+int sg_dnnl_batched_matmul(int transa, int transb, int64_t batch, int64_t m, int64_t n, int64_t k, const float *a,
+                           const float *b, float *c) {
+    pthread_once(&once, init_engine);
+    pthread_mutex_lock(&lock);
+    matmul_entry *e = NULL;
+    for (int64_t i = 0; i < matmul_count && !e; i++) {
+        matmul_entry *x = matmuls[i];
+        if (x->batch == batch && x->m == m && x->n == n && x->k == k && x->transa == !!transa && x->transb == !!transb) e = x;
+    }
+    dnnl_status_t s = dnnl_success;
+    if (!e) {
+        e = calloc(1, sizeof(matmul_entry));
+        *e = (matmul_entry){.batch = batch, .m = m, .n = n, .k = k, .transa = !!transa, .transb = !!transb};
+        s = create_matmul(e);
+        if (s != dnnl_success) {
+            free(e);  // (as for convolutions, a failed entry's partial objects are leaked on purpose)
+            pthread_mutex_unlock(&lock);
+            return (int)s;
+        }
+        if (matmul_count == matmul_capacity) {
+            matmul_capacity = matmul_capacity ? 2 * matmul_capacity : 16;
+            matmuls = realloc(matmuls, (size_t)matmul_capacity * sizeof(matmul_entry *));
+        }
+        matmuls[matmul_count++] = e;
+    }
+    s = dnnl_memory_set_data_handle(e->src, (void *)a);
+    if (s == dnnl_success) s = dnnl_memory_set_data_handle(e->weights, (void *)b);
+    if (s == dnnl_success) s = dnnl_memory_set_data_handle(e->dst, c);
+    dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_WEIGHTS, e->weights}, {DNNL_ARG_DST, e->dst}};
+    if (s == dnnl_success) s = execute(e->primitive, e->scratch, 3, args);
+    if (s == dnnl_success) s = dnnl_stream_wait(stream);
+    pthread_mutex_unlock(&lock);
+    return (int)s;
+}

@@ -163,18 +163,3 @@ int64_t sg_count_nonfinite(const float *x, int64_t n) {
     for (int64_t i = 0; i < n; i++) c += !isfinite(x[i]);
     return c;
 }
-
-void sg_sparse_gather(const float *src, const int64_t *idx, const float *w, int64_t k, int64_t n_out, float *out) {
-    for (int64_t i = 0; i < n_out; i++) {
-        float s = 0.0f;
-        for (int64_t j = i * k; j < (i + 1) * k; j++)
-            if (idx[j] >= 0) s += (w ? w[j] : 1.0f) * src[idx[j]];
-        out[i] = s;
-    }
-}
-
-void sg_sparse_scatter(const float *g, const int64_t *idx, const float *w, int64_t k, int64_t n_out, float *dst) {
-    for (int64_t i = 0; i < n_out; i++)
-        for (int64_t j = i * k; j < (i + 1) * k; j++)
-            if (idx[j] >= 0) dst[idx[j]] += (w ? w[j] : 1.0f) * g[i];
-}

@@ -63,7 +63,7 @@ struct Bench: ParsableCommand {
             return
         }
         if dataset != nil || dataDir != nil {
-            var config = TrainingConfig()
+            var config = try reportingErrors { try BenchmarkSetup.config(model) }  // the family's defaults (biggan's hinge loss)
             config.dataset = dataset
             config.dataDirectory = dataDir
             config.batchSize = batch

@@ -11,7 +11,7 @@ struct Train: ParsableCommand {
               swiftgan train --resume RUN [--steps N] [SETTINGS...]
             """,
             discussion: """
-            Settings come from the defaults, then a JSON file (--config, with any of the [JSON keys] listed under SETTINGS), then the flags; the run directory keeps the resolved whole as config.json.
+            Settings come from the defaults (a model's own, listed under its settings below, replace the global ones), then a JSON file (--config, with any of the [JSON keys] listed under SETTINGS), then the flags; the run directory keeps the resolved whole as config.json.
 
             --resume RUN continues a stopped run from its newest checkpoint with its saved settings, bitwise as if it had never stopped; settings given with it change the saved ones (--steps N extends the run; the model cannot change).
 
@@ -42,10 +42,10 @@ struct Train: ParsableCommand {
     }
 
     static var familyOptionsHelp: String {
-        ModelRegistry.families.filter { !$0.options.isEmpty }.map { family in
-            var config = TrainingConfig()
-            config.model = family.name
-            return "\nSETTINGS OF --model \(family.name):\n" + TrainingConfig.helpText(for: family.options, defaults: config)
+        ModelRegistry.families.filter { !$0.options.isEmpty || !$0.defaults.isEmpty }.map { family in
+            let config = (try? TrainingConfig.defaults(for: family.name)) ?? TrainingConfig()
+            let lines = [TrainingConfig.familyDefaultsHelp(family), TrainingConfig.helpText(for: family.options, defaults: config)]
+            return "\nSETTINGS OF --model \(family.name):\n" + lines.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
         }.joined()
     }
 
@@ -78,8 +78,7 @@ struct Train: ParsableCommand {
             if let resume {
                 run = try TrainingRun(resuming: resume) { try $0.apply(arguments: settings) }
             } else {
-                var resolved = try config.map(TrainingConfig.load) ?? TrainingConfig()
-                try resolved.apply(arguments: settings)
+                let resolved = try TrainingConfig.resolve(file: config, arguments: settings)
                 run = try TrainingRun(config: resolved, directory: out!, overwrite: overwrite)
             }
             return try run.run()

@@ -27,8 +27,10 @@ extension TrainingConfig {
             }
             i += 1
         }
+        let previousModel = model
         for (flag, value) in words where flag == "model" { try Self.fields[0].set(text: value ?? "", in: &self) }
         _ = try ModelRegistry.family(named: model)
+        if model != previousModel { try replaceFamilyDefaults(of: previousModel) }
         let fields = allFields
         for (flag, value) in words where flag != "model" {
             guard let field = fields.first(where: { $0.flag == flag }) else {

@@ -21,6 +21,9 @@ public struct ModelFamily: @unchecked Sendable {
     public let summary: String
     /// The family's own settings (flags and JSON fields beyond `TrainingConfig.fields`).
     public let options: [ConfigField]
+    /// Values of common settings, by JSON key, that replace the global defaults for this family
+    /// (BigGAN's hinge loss and learning rates); a config file and flags still override them.
+    public let defaults: [String: JSONValue]
     public let layout: BatchLayout
     /// The dataset used when the configuration names none and gives no directory.
     public let defaultDataset: String
@@ -37,7 +40,7 @@ public struct ModelFamily: @unchecked Sendable {
     public let makeGenerator: (([String: String]) throws -> any SampleableGenerator)?
 
     public init(name: String, summary: String, options: [ConfigField] = [], layout: BatchLayout, defaultDataset: String = "mnist",
-                defaultShape: DataShape,
+                defaultShape: DataShape, defaults: [String: JSONValue] = [:],
                 validate: @escaping (TrainingConfig) throws -> Void = { _ in },
                 makeGenerator: (([String: String]) throws -> any SampleableGenerator)? = nil,
                 makeRecipe: @escaping (TrainingConfig, DataShape) throws -> any GANRecipe) {
@@ -47,6 +50,7 @@ public struct ModelFamily: @unchecked Sendable {
         self.layout = layout
         self.defaultDataset = defaultDataset
         self.defaultShape = defaultShape
+        self.defaults = defaults
         self.validate = validate
         self.makeGenerator = makeGenerator
         self.makeRecipe = makeRecipe
@@ -57,7 +61,7 @@ public struct ModelFamily: @unchecked Sendable {
 /// (recipe and layers) and one entry here.
 public enum ModelRegistry {
     public static let families: [ModelFamily] = GANModelKind.allCases.map(ClassicGANRecipe.family)
-        + [ConditionalGANRecipe.family, ConditionalDCGANRecipe.family, ACGANRecipe.family, ToyCycleGANRecipe.family]
+        + [ConditionalGANRecipe.family, ConditionalDCGANRecipe.family, ACGANRecipe.family, BigGANRecipe.family, ToyCycleGANRecipe.family]
 
     public static var names: [String] { families.map(\.name) }
 

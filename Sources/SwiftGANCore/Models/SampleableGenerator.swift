@@ -60,6 +60,12 @@ extension ConditionalDCGANGenerator: SampleableGenerator {
     public func generate(_ z: Tensor, labels: [Int]?) -> Tensor { self(z, labels ?? Array(repeating: 0, count: z.shape[0])) }
 }
 
+extension BigGANGenerator: SampleableGenerator {
+    public var latentDimension: Int { Self.latentDimension }
+    public var sampleShape: [Int] { Self.imageShape }
+    public func generate(_ z: Tensor, labels: [Int]?) -> Tensor { self(z, labels ?? Array(repeating: 0, count: z.shape[0])) }
+}
+
 extension ModelRegistry {
     /// The family and an (untrained) generator for a weights file: the family its SwiftGAN
     /// metadata names, or `model` for files without it (PyTorch's). The caller loads the weights.

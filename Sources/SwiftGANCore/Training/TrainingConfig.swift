@@ -178,19 +178,21 @@ public struct TrainingConfig: Sendable, Equatable {
         try family.validate(self)
     }
 
-    /// Reads a JSON configuration; fields it leaves out keep their defaults, unknown fields
-    /// are an error (a typo would otherwise be silently ignored).
-    public static func load(_ path: String) throws -> TrainingConfig {
+    /// Reads a JSON configuration; fields it leaves out keep their defaults (the model family's
+    /// where it declares some), unknown fields are an error (a typo would otherwise be silently
+    /// ignored). `model` (the `--model` flag) replaces the file's model.
+    public static func load(_ path: String, model: String? = nil) throws -> TrainingConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError("\(path): no such file") }
         do {
-            return try decode(data)
+            return try decode(data, model: model)
         } catch let error as ConfigError {
             throw ConfigError("\(path): \(error.description)")
         }
     }
 
-    /// Decodes a JSON object of fields over the defaults.
-    public static func decode(_ data: Data) throws -> TrainingConfig {
+    /// Decodes a JSON object of fields over the defaults of its model (or of `model`, which
+    /// replaces the object's).
+    public static func decode(_ data: Data, model: String? = nil) throws -> TrainingConfig {
         let object: [String: JSONValue]
         do {
             object = try JSONDecoder().decode([String: JSONValue].self, from: data)
@@ -199,8 +201,10 @@ public struct TrainingConfig: Sendable, Equatable {
         }
         var config = TrainingConfig()
         if let model = object["model"] { try fields[0].set(model, in: &config) }
+        if let model { config.model = model }
+        try config.applyFamilyDefaults()
         let fields = config.allFields
-        for key in object.keys.sorted() {
+        for key in object.keys.sorted() where !(key == "model" && model != nil) {
             guard let field = fields.first(where: { $0.key == key }) else {
                 throw ConfigError("unknown field '\(key)'")
             }

@@ -20,6 +20,12 @@ typedef struct {
 int sg_dnnl_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
                   int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
 
+/// c[i] = op(a[i]) · op(b[i]) for i < batch, with a [batch, m, k] (stored [batch, k, m] when
+/// transa), b [batch, k, n] (stored [batch, n, k] when transb) and c [batch, m, n], all packed.
+/// One oneDNN matmul primitive per shape, cached; it splits the batch over oneDNN's threads.
+int sg_dnnl_batched_matmul(int transa, int transb, int64_t batch, int64_t m, int64_t n, int64_t k, const float *a,
+                           const float *b, float *c);
+
 /// dst = conv(src, weights) + bias (bias may be NULL).
 int sg_dnnl_conv_forward(const sg_conv_geometry *g, const float *src, const float *weights,
                          const float *bias, float *dst);

@@ -9,6 +9,11 @@ public protocol ComputeBackend: AnyObject {
     func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
               a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
               beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int)
+    /// C[i] = op(A[i]) * op(B[i]) for `batch` packed row-major matrices: A [batch, m, k] (stored
+    /// [batch, k, m] when transposed), B [batch, k, n] (stored [batch, n, k]), C [batch, m, n].
+    /// The batch runs on the compute pool.
+    func batchedGemm(batch: Int, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                     a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>)
     func unary(_ op: UnaryKernel, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                count: Int, _ a: Float, _ b: Float)
     func binary(_ op: BinaryKernel, shape: [Int], _ a: UnsafePointer<Float>, strides aStrides: [Int],
@@ -33,12 +38,22 @@ public protocol ComputeBackend: AnyObject {
     func batchNormBackward(_ g: UnsafePointer<Float>, x: UnsafePointer<Float>, n: Int, channels: Int, spatial: Int,
                            mean: UnsafePointer<Float>, invstd: UnsafePointer<Float>, gamma: UnsafePointer<Float>?,
                            dx: UnsafeMutablePointer<Float>?, dgamma: UnsafeMutablePointer<Float>?, dbeta: UnsafeMutablePointer<Float>?)
-    /// out[i] = Σ_j w[i·k + j] · src[idx[i·k + j]] (w nil: all 1; index -1: skipped).
+    /// For each of `planes` planes p (of `inputPlaneSize` inputs and `outputsPerPlane` outputs):
+    /// out[p, i] = Σ_j w[i·k + j] · src[p, idx[i·k + j]] (w nil: all 1; index -1: skipped); the
+    /// table is one plane's when `shared`, else [planes, outputsPerPlane, k].
     func sparseGather(_ src: UnsafePointer<Float>, indices: UnsafePointer<Int64>, weights: UnsafePointer<Float>?,
-                      termsPerOutput k: Int, outputCount: Int, into out: UnsafeMutablePointer<Float>)
+                      termsPerOutput k: Int, outputsPerPlane: Int, planes: Int, inputPlaneSize: Int, shared: Bool,
+                      into out: UnsafeMutablePointer<Float>)
     /// The transpose: dst (zeroed) += w · g at the indexed places.
     func sparseScatter(_ g: UnsafePointer<Float>, indices: UnsafePointer<Int64>, weights: UnsafePointer<Float>?,
-                       termsPerOutput k: Int, outputCount: Int, into dst: UnsafeMutablePointer<Float>)
+                       termsPerOutput k: Int, outputsPerPlane: Int, planes: Int, inputPlaneSize: Int, shared: Bool,
+                       into dst: UnsafeMutablePointer<Float>)
+    /// The index within its plane of each max-pooling window's first maximum (-1: empty window).
+    func maxPoolIndices(_ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int, outputHeight: Int, outputWidth: Int,
+                        kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
+                        into indices: UnsafeMutablePointer<Int64>)
+    /// y[o, i] = max over k of x[o, k, i].
+    func max(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, outer: Int, reduced: Int, inner: Int)
     func randomUniform(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<Float>, count: Int,
                        low: Float, high: Float)
     func randomNormal(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<Float>, count: Int,

@@ -14,6 +14,11 @@ public final class CPUBackend: ComputeBackend {
                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
+    public func batchedGemm(batch: Int, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        DNNL.batchedMatmul(batch: batch, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, b: b, c: c)
+    }
+
     public func unary(_ op: UnaryKernel, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                       count: Int, _ a: Float, _ b: Float) {
         sg_unary(op.rawValue, x, y, Int64(count), a, b)
@@ -68,13 +73,27 @@ public final class CPUBackend: ComputeBackend {
     }
 
     public func sparseGather(_ src: UnsafePointer<Float>, indices: UnsafePointer<Int64>, weights: UnsafePointer<Float>?,
-                             termsPerOutput k: Int, outputCount: Int, into out: UnsafeMutablePointer<Float>) {
-        sg_sparse_gather(src, indices, weights, Int64(k), Int64(outputCount), out)
+                             termsPerOutput k: Int, outputsPerPlane: Int, planes: Int, inputPlaneSize: Int, shared: Bool,
+                             into out: UnsafeMutablePointer<Float>) {
+        sg_sparse_gather(src, indices, weights, Int64(k), Int64(outputsPerPlane), Int64(planes), Int64(inputPlaneSize), shared ? 1 : 0, out)
     }
 
     public func sparseScatter(_ g: UnsafePointer<Float>, indices: UnsafePointer<Int64>, weights: UnsafePointer<Float>?,
-                              termsPerOutput k: Int, outputCount: Int, into dst: UnsafeMutablePointer<Float>) {
-        sg_sparse_scatter(g, indices, weights, Int64(k), Int64(outputCount), dst)
+                              termsPerOutput k: Int, outputsPerPlane: Int, planes: Int, inputPlaneSize: Int, shared: Bool,
+                              into dst: UnsafeMutablePointer<Float>) {
+        sg_sparse_scatter(g, indices, weights, Int64(k), Int64(outputsPerPlane), Int64(planes), Int64(inputPlaneSize), shared ? 1 : 0, dst)
+    }
+
+    public func maxPoolIndices(_ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int, outputHeight: Int, outputWidth: Int,
+                               kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
+                               into indices: UnsafeMutablePointer<Int64>) {
+        sg_max_pool2d_indices(x, Int64(planes), Int64(height), Int64(width), Int64(outputHeight), Int64(outputWidth),
+                              Int64(kernel.0), Int64(kernel.1), Int64(stride.0), Int64(stride.1), Int64(padding.0), Int64(padding.1),
+                              Int64(dilation.0), Int64(dilation.1), indices)
+    }
+
+    public func max(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, outer: Int, reduced: Int, inner: Int) {
+        sg_reduce_max(x, y, Int64(outer), Int64(reduced), Int64(inner))
     }
 
     public func batchNormForward(_ x: UnsafePointer<Float>, n: Int, channels: Int, spatial: Int, gamma: UnsafePointer<Float>?,

@@ -20,6 +20,13 @@ enum DNNL {
         precondition(status == 0, "dnnl_sgemm failed with status \(status) for m=\(m) n=\(n) k=\(k)")
     }
 
+    static func batchedMatmul(batch: Int, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                              a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        if batch == 0 || m == 0 || n == 0 { return }
+        let status = sg_dnnl_batched_matmul(transposeA ? 1 : 0, transposeB ? 1 : 0, Int64(batch), Int64(m), Int64(n), Int64(k), a, b, c)
+        precondition(status == 0, "oneDNN batched matmul failed with status \(status) for batch=\(batch) m=\(m) n=\(n) k=\(k)")
+    }
+
     static func check(_ status: Int32, _ what: String, _ geometry: ConvGeometry) {
         precondition(status == 0, "oneDNN \(what) failed with status \(status) for \(geometry)")
     }

@@ -1,5 +1,5 @@
 /// Matrix products: `matmul` with optional transposes (so backward rules never copy a
-/// transpose) and `linear`, the fused x·Wᵀ + b of a dense layer.
+/// transpose), its batched form `bmm`, and `linear`, the fused x·Wᵀ + b of a dense layer.
 
 extension Tensor {
     /// op(self) · op(other) for 2-D tensors, where op transposes when asked.
@@ -28,6 +28,50 @@ extension Tensor {
             case (true, true):
                 if needs[0] { da = b.matmul(g, transposeSelf: true, transposeOther: true) }
                 if needs[1] { db = g.matmul(a, transposeSelf: true, transposeOther: true) }
+            }
+            return [da, db]
+        }
+    }
+
+    /// op(self[i]) · op(other[i]) for each i of a batch of matrices, like `torch.bmm` (with
+    /// `transposeSelf`, `torch.bmm(self.transpose(1, 2), other)`, and so on, without copying the
+    /// transpose): [b, m, k] × [b, k, n] → [b, m, n]. The batch is split over the compute pool.
+    ///
+    /// ```swift
+    /// let scores = queries.bmm(keys, transposeSelf: true)   // [b, d, m]ᵀ × [b, d, n] → [b, m, n]
+    /// ```
+    public func bmm(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) -> Tensor {
+        let a = self, b = other
+        precondition(a.rank == 3 && b.rank == 3, "bmm needs 3-D tensors, got \(a.shape) and \(b.shape)")
+        precondition(a.shape[0] == b.shape[0], "bmm: batch sizes differ for \(a.shape) and \(b.shape)")
+        let (m, k) = transposeSelf ? (a.shape[2], a.shape[1]) : (a.shape[1], a.shape[2])
+        let (k2, n) = transposeOther ? (b.shape[2], b.shape[1]) : (b.shape[1], b.shape[2])
+        precondition(k == k2, "bmm: inner sizes differ for \(a.shape) and \(b.shape)")
+        let batch = a.shape[0]
+        let out = Tensor(uninitializedShape: [batch, m, n])
+        if k == 0 {
+            Backend.current.fill(out.storage.pointer, count: out.count, value: 0)
+        } else {
+            Backend.current.batchedGemm(batch: batch, transposeA: transposeSelf, transposeB: transposeOther, m: m, n: n, k: k,
+                                        a: a.storage.pointer, b: b.storage.pointer, c: out.storage.pointer)
+        }
+        let (ta, tb) = (transposeSelf, transposeOther)
+        return Tensor.record(out, op: "bmm", inputs: [a, b]) { g, _, needs in
+            // The rules of `matmul`, matrix by matrix.
+            var da: Tensor?, db: Tensor?
+            switch (ta, tb) {
+            case (false, false):
+                if needs[0] { da = g.bmm(b, transposeOther: true) }
+                if needs[1] { db = a.bmm(g, transposeSelf: true) }
+            case (false, true):
+                if needs[0] { da = g.bmm(b) }
+                if needs[1] { db = g.bmm(a, transposeSelf: true) }
+            case (true, false):
+                if needs[0] { da = b.bmm(g, transposeOther: true) }
+                if needs[1] { db = a.bmm(g) }
+            case (true, true):
+                if needs[0] { da = b.bmm(g, transposeSelf: true, transposeOther: true) }
+                if needs[1] { db = g.bmm(a, transposeSelf: true, transposeOther: true) }
             }
             return [da, db]
         }

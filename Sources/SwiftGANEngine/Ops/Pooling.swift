@@ -18,10 +18,11 @@ extension Tensor {
         let oh = pooledSize(h, kernel: kernel.0, stride: s.0, padding: padding.0, ceilMode: ceilMode)
         let ow = pooledSize(w, kernel: kernel.1, stride: s.1, padding: padding.1, ceilMode: ceilMode)
         let k = kernel.0 * kernel.1
-        var indices = [Int64](repeating: -1, count: n * c * oh * ow * k)
-        var weights = [Float](repeating: 0, count: indices.count)
-        var t = 0
-        for plane in 0..<(n * c) {
+        let parameters = "avg k\(kernel) s\(s) p\(padding) ceil \(ceilMode) includePad \(countIncludePad)"
+        let map = SparseLinearMap.planewise(input: shape, output: [n, c, oh, ow], parameters: parameters, termsPerOutput: k) {
+            var indices = [Int64](repeating: -1, count: oh * ow * k)
+            var weights = [Float](repeating: 0, count: indices.count)
+            var t = 0
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     let y0 = oy * s.0 - padding.0, x0 = ox * s.1 - padding.1
@@ -33,7 +34,7 @@ extension Tensor {
                         for kx in 0..<kernel.1 {
                             let y = y0 + ky, x = x0 + kx
                             if y >= 0 && y < h && x >= 0 && x < w {
-                                indices[t] = Int64((plane * h + y) * w + x)
+                                indices[t] = Int64(y * w + x)
                                 weights[t] = 1 / Float(divisor)
                             }
                             t += 1
@@ -41,9 +42,9 @@ extension Tensor {
                     }
                 }
             }
+            return (indices, weights)
         }
-        return applying(SparseLinearMap(inputShape: shape, outputShape: [n, c, oh, ow], termsPerOutput: k,
-                                        indices: indices, weights: weights))
+        return applying(map)
     }
 
     /// Like `torch.nn.functional.max_pool2d`: the gradient goes to the first maximum of each
@@ -55,26 +56,13 @@ extension Tensor {
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let oh = pooledSize(h, kernel: kernel.0, stride: s.0, padding: padding.0, dilation: dilation.0, ceilMode: ceilMode)
         let ow = pooledSize(w, kernel: kernel.1, stride: s.1, padding: padding.1, dilation: dilation.1, ceilMode: ceilMode)
+        // The windows' maxima depend on the data, so this table is made on every call, plane by
+        // plane on the compute pool.
         var indices = [Int64](repeating: -1, count: n * c * oh * ow)
-        let x = storage.buffer
-        var t = 0
-        for plane in 0..<(n * c) {
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    var best = -Float.infinity, bestIndex: Int64 = -1
-                    for ky in 0..<kernel.0 {
-                        for kx in 0..<kernel.1 {
-                            let yy = oy * s.0 - padding.0 + ky * dilation.0, xx = ox * s.1 - padding.1 + kx * dilation.1
-                            guard yy >= 0 && yy < h && xx >= 0 && xx < w else { continue }
-                            let i = (plane * h + yy) * w + xx
-                            if x[i] > best || bestIndex < 0 || x[i].isNaN { best = x[i]; bestIndex = Int64(i) }
-                        }
-                    }
-                    indices[t] = bestIndex
-                    t += 1
-                }
-            }
+        indices.withUnsafeMutableBufferPointer { idx in
+            Backend.current.maxPoolIndices(storage.pointer, planes: n * c, height: h, width: w, outputHeight: oh, outputWidth: ow,
+                                           kernel: kernel, stride: s, padding: padding, dilation: dilation, into: idx.baseAddress!)
         }
-        return applying(SparseLinearMap(inputShape: shape, outputShape: [n, c, oh, ow], termsPerOutput: 1, indices: indices))
+        return applying(SparseLinearMap(inputShape: shape, outputShape: [n, c, oh, ow], termsPerOutput: 1, indices: indices, planes: n * c))
     }
 }

@@ -31,14 +31,7 @@ extension Tensor {
         var outShape = shape
         outShape[axis] = 1
         let out = Tensor(uninitializedShape: outShape)
-        let x = storage.pointer, y = out.storage.pointer
-        for o in 0..<outer {
-            for i in 0..<inner {
-                var best = -Float.infinity
-                for k in 0..<n { best = Swift.max(best, x[(o * n + k) * inner + i]) }
-                y[o * inner + i] = best
-            }
-        }
+        Backend.current.max(storage.pointer, into: out.storage.pointer, outer: outer, reduced: n, inner: inner)
         return out
     }
 

@@ -14,21 +14,22 @@ extension Tensor {
         // Source step per output pixel: 1/scale when a scale is given, else in/out.
         let ry = scale.map { 1 / $0.0 } ?? Float(h) / Float(oh)
         let rx = scale.map { 1 / $0.1 } ?? Float(w) / Float(ow)
+        let parameters = "\(mode) \(ry) \(rx)"
         switch mode {
         case .nearest:
-            var indices = [Int64](repeating: 0, count: n * c * oh * ow)
-            var t = 0
-            for plane in 0..<(n * c) {
+            return applying(SparseLinearMap.planewise(input: shape, output: [n, c, oh, ow], parameters: parameters, termsPerOutput: 1) {
+                var indices = [Int64](repeating: 0, count: oh * ow)
+                var t = 0
                 for y in 0..<oh {
                     let sy = min(Int((Float(y) * ry).rounded(.down)), h - 1)
                     for x in 0..<ow {
                         let sx = min(Int((Float(x) * rx).rounded(.down)), w - 1)
-                        indices[t] = Int64((plane * h + sy) * w + sx)
+                        indices[t] = Int64(sy * w + sx)
                         t += 1
                     }
                 }
-            }
-            return applying(SparseLinearMap(inputShape: shape, outputShape: [n, c, oh, ow], termsPerOutput: 1, indices: indices))
+                return (indices, nil)
+            })
         case .bilinear:
             func source(_ o: Int, _ r: Float, _ size: Int) -> (Int, Int, Float) {
                 let s = max((Float(o) + 0.5) * r - 0.5, 0)
@@ -36,25 +37,24 @@ extension Tensor {
                 let i1 = min(i0 + 1, size - 1)
                 return (i0, i1, s - Float(i0))
             }
-            var indices = [Int64](repeating: 0, count: n * c * oh * ow * 4)
-            var weights = [Float](repeating: 0, count: indices.count)
-            var t = 0
-            for plane in 0..<(n * c) {
+            return applying(SparseLinearMap.planewise(input: shape, output: [n, c, oh, ow], parameters: parameters, termsPerOutput: 4) {
+                var indices = [Int64](repeating: 0, count: oh * ow * 4)
+                var weights = [Float](repeating: 0, count: indices.count)
+                var t = 0
                 for y in 0..<oh {
                     let (y0, y1, ly) = source(y, ry, h)
                     for x in 0..<ow {
                         let (x0, x1, lx) = source(x, rx, w)
                         for (yy, xx, wt) in [(y0, x0, (1 - ly) * (1 - lx)), (y0, x1, (1 - ly) * lx),
                                              (y1, x0, ly * (1 - lx)), (y1, x1, ly * lx)] {
-                            indices[t] = Int64((plane * h + yy) * w + xx)
+                            indices[t] = Int64(yy * w + xx)
                             weights[t] = wt
                             t += 1
                         }
                     }
                 }
-            }
-            return applying(SparseLinearMap(inputShape: shape, outputShape: [n, c, oh, ow], termsPerOutput: 4,
-                                            indices: indices, weights: weights))
+                return (indices, weights)
+            })
         }
     }
 

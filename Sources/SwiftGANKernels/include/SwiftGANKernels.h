@@ -71,12 +71,28 @@ void sg_philox_uniform(uint64_t key, uint64_t offset, float *out, int64_t n, flo
 void sg_philox_bits(uint64_t key, uint64_t offset, uint32_t *out, int64_t n);
 void sg_philox_normal(uint64_t key, uint64_t offset, float *out, int64_t n, float mean, float std);
 
-/// A sparse linear map with `k` terms per output: out[i] = sum_j w[i k + j] * src[idx[i k + j]]
-/// (w NULL means weights of 1; an index of -1 is skipped). Pooling, upsampling, embedding and
-/// max-pool gradients are all such maps.
-void sg_sparse_gather(const float *src, const int64_t *idx, const float *w, int64_t k, int64_t n_out, float *out);
-/// The transpose of that map: dst (zeroed by the caller) += w * g at the indexed places.
-void sg_sparse_scatter(const float *g, const int64_t *idx, const float *w, int64_t k, int64_t n_out, float *dst);
+/// A sparse linear map with `k` terms per output, applied to each of `planes` planes of
+/// `in_plane` inputs and `n_out` outputs: out[p n_out + i] = sum_j w[i k + j] * src[p in_plane + idx[i k + j]]
+/// (w NULL means weights of 1; an index of -1 is skipped). With `shared` the one table [n_out, k]
+/// serves every plane; otherwise each plane has its own ([planes, n_out, k], indices still
+/// counted from the plane's start). Pooling, upsampling, embedding and max-pool gradients are
+/// all such maps. Runs on the compute pool.
+void sg_sparse_gather(const float *src, const int64_t *idx, const float *w, int64_t k, int64_t n_out, int64_t planes,
+                      int64_t in_plane, int shared, float *out);
+/// The transpose of that map: dst (zeroed by the caller) += w * g at the indexed places. Planes
+/// run in parallel (they write disjoint parts of dst); one plane runs on the calling thread.
+void sg_sparse_scatter(const float *g, const int64_t *idx, const float *w, int64_t k, int64_t n_out, int64_t planes,
+                       int64_t in_plane, int shared, float *dst);
+
+/// The flat index within its plane of the first maximum of each max-pooling window (-1 for a
+/// window with no input), for x of `planes` planes [h, w] and outputs [oh, ow]; a NaN wins its
+/// window, as in PyTorch. Planes run on the compute pool.
+void sg_max_pool2d_indices(const float *x, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow, int64_t kh,
+                           int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw,
+                           int64_t *idx);
+
+/// y[o, i] = max_k x[o, k, i] for x of shape [outer, r, inner] (r > 0), on the compute pool.
+void sg_reduce_max(const float *x, float *y, int64_t outer, int64_t r, int64_t inner);
 
 /// Training-mode batch norm of x [n, c, hw]: y = (x - mean)·invstd·gamma + beta per channel
 /// (gamma, beta may be NULL); writes the batch mean, 1/sqrt(var + eps) and the biased variance.
