@@ -61,6 +61,30 @@ import Testing
         #expect(eval.status == 0, "eval failed: \(eval.error)")
     }
 
+    /// The README's BigGAN with its options: orthogonal regularization and DiffAugment reach the
+    /// run (its settings, its checkpointed `augment` stream, different weights from a plain run),
+    /// and its generator samples with truncated latents.
+    @Test func trainsWithOrthogonalRegularizationAndDiffAugment() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 16)
+        let root = try Fixtures.temporaryDirectory()
+        let base = ["train", "--model", "biggan", "--data-dir", data, "--steps", "2", "--batch", "4", "--checkpoint-every", "2",
+                    "--sample-count", "10", "--seed", "5"]
+        let plain = try cli.swiftgan(base + ["--out", root + "/plain"])
+        #expect(plain.status == 0, "train failed: \(plain.error)")
+        let options = try cli.swiftgan(base + ["--orthogonal-reg", "1e-4", "--diffaugment", "translation,cutout,color", "--out", root + "/aug"])
+        #expect(options.status == 0, "train with the options failed: \(options.error)")
+        let config = try TrainingConfig.load(root + "/aug/config.json")
+        #expect(config.orthogonalRegularization == 1e-4 && config.diffAugment == "translation,cutout,color")
+        let state = try String(contentsOfFile: root + "/aug/checkpoints/step_000002/state.json", encoding: .utf8)
+        #expect(state.contains("\"augment\""), "the DiffAugment stream is checkpointed")
+        #expect(try AtomicFile.read(root + "/aug/generator.safetensors") != AtomicFile.read(root + "/plain/generator.safetensors"))
+        let sample = try cli.swiftgan(["sample", "--weights", root + "/aug/generator.safetensors", "--n", "1", "--truncate-z", "1.0",
+                                       "--png", root + "/classes.png"])
+        #expect(sample.status == 0, "sample --truncate-z failed: \(sample.error)")
+        #expect(FileManager.default.fileExists(atPath: root + "/classes.png"))
+    }
+
     @Test func refusesWhatItCannotUse() throws {
         let data = try Fixtures.temporaryDirectory()
         try TinyDataset.write(to: data, count: 16)
