@@ -184,3 +184,5 @@ public final class BigGANDiscriminator: Module, ConditionalDiscriminator {
         return linear(h) + (embed.lookup(labels) * h).sum(axis: 1, keepDims: true)
     }
 }
+
+extension BigGANGenerator: ConditionalGenerator {}

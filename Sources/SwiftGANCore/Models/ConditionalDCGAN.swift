@@ -36,7 +36,15 @@ public final class ConditionalDCGANGenerator: Module {
     }
 }
 
-/// A discriminator of images and their class labels: logits [n, 1] (and, for AC-GAN, class logits).
+/// A generator of images for given latents and class labels (cgan's, acgan's, biggan's).
+public protocol ConditionalGenerator: Module {
+    /// latents [n, d] and n class indices → images.
+    func callAsFunction(_ z: Tensor, _ labels: [Int]) -> Tensor
+}
+
+extension ConditionalDCGANGenerator: ConditionalGenerator {}
+
+/// A discriminator that scores (image, label) pairs: logits [n, 1].
 public protocol ConditionalDiscriminator: Module {
     /// images [n, 1, 28, 28] and n class indices → logits [n, 1].
     func callAsFunction(_ x: Tensor, _ labels: [Int]) -> Tensor

@@ -10,7 +10,7 @@ import SwiftGANNN
 /// family's defaults are the reference's: the hinge loss, learning rates 2e-4 (D) and 5e-5
 /// (G), Adam betas (0, 0.999); a config file and flags override them. Its sample panel has one
 /// row per class.
-public final class BigGANRecipe: ConditionalAdversarialRecipe {
+public final class BigGANRecipe: LabelConditionedRecipe {
     public let config: TrainingConfig
     public let classes: Int
     public let generator: BigGANGenerator
@@ -64,38 +64,8 @@ public final class BigGANRecipe: ConditionalAdversarialRecipe {
         [WeightsMetadata.architecture: "biggan", "swiftgan.classes": "\(classes)"]
     }
 
-    /// D's update on `real` and the detached fakes G makes from `z` (G in training mode, as the
-    /// reference's `torch.no_grad()` forward, which updates G's batch-norm statistics); returns
-    /// D's gradients.
-    public func discriminatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
-        let loss = config.loss
-        let fake = withNoGrad { generator(z, labels) }
-        var realOut = real, fakeOut = fake
-        let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
-            realOut = discriminator(augment(real, streams: &randomStreams), labels)
-            fakeOut = discriminator(augment(fake, streams: &randomStreams), labels)
-            return loss.discriminatorLoss(real: realOut, fake: fakeOut, realTarget: 1 - config.labelSmoothing)
-        }
-        stats.lossD = lossD.item
-        stats.realScore = loss.meanScore(realOut)
-        stats.fakeScore = loss.meanScore(fakeOut)
-        guard lossD.item.isFinite else { return grads }  // the trainer stops the run; keep weights sane
-        optimizerD.update(grads)
-        loss.constrainCritic(optimizerD.parameters)
-        return grads
-    }
-
-    /// G's update through D on fakes from `z` with `labels`; returns G's gradients.
-    public func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
-        let loss = config.loss
-        let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
-            let fake = discriminator(augment(generator(z, labels), streams: &randomStreams), labels)
-            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(augment(real, streams: &randomStreams), labels) : nil, fake: fake)
-        }
-        stats.lossG = lossG.item
-        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
-        return grads
-    }
+    public var conditionalGenerator: any ConditionalGenerator { generator }
+    public var conditionalDiscriminator: any ConditionalDiscriminator { discriminator }
 
     public func panelInputs(count: Int, reference: Batch, generator rng: inout RandomGenerator) -> PanelInputs {
         PanelInputs.classRows(classes: classes, perClass: max(1, count / classes), latentDimension: latentDimension, generator: &rng)

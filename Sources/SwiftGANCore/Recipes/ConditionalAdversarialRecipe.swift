@@ -52,3 +52,49 @@ extension ConditionalAdversarialRecipe {
         stats.recordGradientNorms(of: model, names: model.module.namedParameters().map(\.0), gradients: gradients)
     }
 }
+
+/// A conditional recipe whose discriminator scores (image, label) pairs, as cgan's projection
+/// and concat-label discriminators and BigGAN's do. Its two halves are the reference's cgan and
+/// biggan step, written once: D's loss on the real batch and G's detached fakes (made in
+/// training mode without recording, as PyTorch's `torch.no_grad()` forward, so batch norm's
+/// statistics move) with the batch's labels, then G's loss through D on fresh latents. Every
+/// input of D goes through `augment` (DiffAugment, identity when off), and G's update gets the
+/// orthogonal regularization's gradient when `--orthogonal-reg` asks for it.
+public protocol LabelConditionedRecipe: ConditionalAdversarialRecipe {
+    var conditionalGenerator: any ConditionalGenerator { get }
+    var conditionalDiscriminator: any ConditionalDiscriminator { get }
+    var optimizerG: Adam { get }
+    var optimizerD: Adam { get }
+    var augment: DiffAugment { get }
+}
+
+extension LabelConditionedRecipe {
+    public func discriminatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
+        let (loss, generator, discriminator) = (config.loss, conditionalGenerator, conditionalDiscriminator)
+        let fake = withNoGrad { generator(z, labels) }
+        var realOut = real, fakeOut = fake
+        let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
+            realOut = discriminator(augment(real, streams: &randomStreams), labels)
+            fakeOut = discriminator(augment(fake, streams: &randomStreams), labels)
+            return loss.discriminatorLoss(real: realOut, fake: fakeOut, realTarget: 1 - config.labelSmoothing)
+        }
+        stats.lossD = lossD.item
+        stats.realScore = loss.meanScore(realOut)
+        stats.fakeScore = loss.meanScore(fakeOut)
+        guard lossD.item.isFinite else { return grads }  // the trainer stops the run; keep weights sane
+        optimizerD.update(grads)
+        loss.constrainCritic(optimizerD.parameters)
+        return grads
+    }
+
+    public func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
+        let (loss, generator, discriminator) = (config.loss, conditionalGenerator, conditionalDiscriminator)
+        let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
+            let fake = discriminator(augment(generator(z, labels), streams: &randomStreams), labels)
+            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(augment(real, streams: &randomStreams), labels) : nil, fake: fake)
+        }
+        stats.lossG = lossG.item
+        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
+        return grads
+    }
+}

@@ -10,7 +10,7 @@ extension ConditionalDiscriminatorKind: ConfigScalar {}
 /// G in training mode without recording, D's loss on the real batch and the detached fakes with
 /// the batch's labels, a D update, then G's loss through D on fresh latents with the same labels
 /// and a G update. Its sample panel has one row per class.
-public final class ConditionalDCGANRecipe: ConditionalAdversarialRecipe {
+public final class ConditionalDCGANRecipe: LabelConditionedRecipe {
     public let config: TrainingConfig
     public let classes: Int
     public let discriminatorKind: ConditionalDiscriminatorKind
@@ -64,38 +64,8 @@ public final class ConditionalDCGANRecipe: ConditionalAdversarialRecipe {
         [WeightsMetadata.architecture: "cgan", "swiftgan.classes": "\(classes)", "swiftgan.discriminator": discriminatorKind.rawValue]
     }
 
-    /// D's update on `real` and the detached fakes G makes from `z` (G in training mode, as the
-    /// reference's `torch.no_grad()` forward); returns D's gradients.
-    public func discriminatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
-        let loss = config.loss
-        let fake = withNoGrad { generator(z, labels) }
-        var realOut = real, fakeOut = fake
-        let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
-            realOut = discriminator(augment(real, streams: &randomStreams), labels)
-            fakeOut = discriminator(augment(fake, streams: &randomStreams), labels)
-            return loss.discriminatorLoss(real: realOut, fake: fakeOut, realTarget: 1 - config.labelSmoothing)
-        }
-        stats.lossD = lossD.item
-        stats.realScore = loss.meanScore(realOut)
-        stats.fakeScore = loss.meanScore(fakeOut)
-        guard lossD.item.isFinite else { return grads }  // the trainer stops the run; keep weights sane
-        optimizerD.update(grads)
-        loss.constrainCritic(optimizerD.parameters)
-        return grads
-    }
-
-    /// G's update through D on fakes from `z` with `labels` (plus the orthogonal regularization's
-    /// gradient when it is on); returns the gradients of G's loss.
-    public func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
-        let loss = config.loss
-        let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
-            let fake = discriminator(augment(generator(z, labels), streams: &randomStreams), labels)
-            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(augment(real, streams: &randomStreams), labels) : nil, fake: fake)
-        }
-        stats.lossG = lossG.item
-        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
-        return grads
-    }
+    public var conditionalGenerator: any ConditionalGenerator { generator }
+    public var conditionalDiscriminator: any ConditionalDiscriminator { discriminator }
 
     public func panelInputs(count: Int, reference: Batch, generator rng: inout RandomGenerator) -> PanelInputs {
         PanelInputs.classRows(classes: classes, perClass: max(1, count / classes), latentDimension: ConditionalDCGANGenerator.latentDimension,
