@@ -33,10 +33,8 @@ public final class BigGANRecipe: LabelConditionedRecipe {
                    "beta1": .double(0), "beta2": .double(0.999)],
         validate: validateConditionalDCGAN(name: "biggan"),
         makeGenerator: { metadata in
-            let classes = metadata["swiftgan.classes"].flatMap { Int($0) } ?? 10
-            guard classes > 1 else { throw ConfigError("the weights record an unusable class count \(metadata["swiftgan.classes"] ?? "")") }
             var rng = RandomGenerator(seed: 0)
-            return BigGANGenerator(classes: classes, generator: &rng)
+            return BigGANGenerator(classes: try classCount(metadata), generator: &rng)
         },
         makeRecipe: { config, shape in
             try checkConditionalDCGANData(shape, name: "biggan")

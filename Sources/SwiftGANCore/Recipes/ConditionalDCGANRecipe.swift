@@ -103,8 +103,14 @@ func checkConditionalDCGANData(_ shape: DataShape, name: String) throws {
 /// The generator a cgan or acgan weights file holds: 10 classes unless its metadata says otherwise
 /// (PyTorch's files have none).
 func makeConditionalDCGANGenerator(_ metadata: [String: String]) throws -> any SampleableGenerator {
+    var rng = RandomGenerator(seed: 0)
+    return ConditionalDCGANGenerator(classes: try classCount(metadata), generator: &rng)
+}
+
+/// The class count a conditional generator's weights record: 10 when they record none (PyTorch's
+/// files have no metadata); a count under 2 is refused.
+func classCount(_ metadata: [String: String]) throws -> Int {
     let classes = metadata["swiftgan.classes"].flatMap { Int($0) } ?? 10
     guard classes > 1 else { throw ConfigError("the weights record an unusable class count \(metadata["swiftgan.classes"] ?? "")") }
-    var rng = RandomGenerator(seed: 0)
-    return ConditionalDCGANGenerator(classes: classes, generator: &rng)
+    return classes
 }
