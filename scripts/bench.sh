@@ -29,4 +29,14 @@ for model in ${MODELS:-mlp dcgan}; do
     fi
   fi
 done
+# The zoo's families (torch_zoo.py) against torch_zoo_step.py, the same step at batch 64.
+for model in ${ZOO_MODELS:-cgan biggan}; do
+  ours=$(.build/release/swiftgan bench --model "$model" --json)
+  echo "swiftgan $ours"
+  if [ $have_peer = 1 ] && [ -f "$peers/torch_zoo_step.py" ]; then
+    theirs=$("$peer_python" "$peers/torch_zoo_step.py" "$model" --threads 2)
+    echo "pytorch  $theirs"
+    ratio "$ours" "$theirs" ms_per_step "$model training step"
+  fi
+done
 [ $have_peer = 1 ] || echo "(no PyTorch peer: create $peer_python to compare, see README)"
