@@ -36,9 +36,9 @@ public final class GBlock: Module {
 
     /// x [n, in, h, w] and the condition [n, dim] → [n, out, 2h, 2w].
     public func callAsFunction(_ x: Tensor, _ condition: Tensor) -> Tensor {
-        var h = conv1(bn1(x, condition).relu().upsample(scale: (2, 2)))
+        var h = conv1.ofUpsampled(bn1(x, condition).relu())
         h = conv2(bn2(h, condition).relu())
-        return h + shortcut(x.upsample(scale: (2, 2)))
+        return h + shortcut.ofUpsampled(x)
     }
 }
 
@@ -75,12 +75,12 @@ public final class DBlock: Module, UnaryLayer {
         [("conv1", conv1), ("conv2", conv2)] + (shortcut.map { [("conv_sc", $0 as Module)] } ?? [])
     }
 
-    private func pooled(_ x: Tensor) -> Tensor { downsample ? x.avgPool2d(kernel: (2, 2)) : x }
-
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = pooled(conv2(conv1(preactivation ? x.relu() : x).relu()))
+        let h1 = conv1(preactivation ? x.relu() : x).relu()
+        let h = downsample ? conv2.avgPooled(h1) : conv2(h1)
         guard let shortcut else { return h + x }
-        return h + (preactivation ? pooled(shortcut(x)) : shortcut(pooled(x)))
+        // A 1×1 convolution commutes with the pooling, so both orders are `avgPooled`.
+        return h + (downsample ? shortcut.avgPooled(x) : shortcut(x))
     }
 }
 

@@ -44,14 +44,23 @@ public final class SparseLinearMap {
     /// distinct geometry and kept, so the loop that builds it does not run on every call.
     static func planewise(input: [Int], output: [Int], parameters: String, termsPerOutput: Int,
                           make: () -> (indices: [Int64], weights: [Float]?)) -> SparseLinearMap {
-        let key = "\(input[2...])→\(output[2...]) \(parameters)"
+        cached(input: input, output: output, planeAxes: 2, parameters: parameters, termsPerOutput: termsPerOutput, make: make)
+    }
+
+    /// A map acting separately on each plane: the input's and output's first `planeAxes`
+    /// dimensions count the planes. Its one-plane table depends only on the other dimensions
+    /// and `parameters`, so it is built by `make` once per distinct geometry and kept.
+    static func cached(input: [Int], output: [Int], planeAxes: Int, parameters: String, termsPerOutput: Int,
+                       make: () -> (indices: [Int64], weights: [Float]?)) -> SparseLinearMap {
+        let planes = input[..<planeAxes].reduce(1, *)
+        let key = "\(input[planeAxes...])→\(output[planeAxes...]) \(parameters)"
         let table = tableCache.lock.withLock { tableCache.tables[key] } ?? {
             let made = make()
             tableCache.lock.withLock { tableCache.tables[key] = made }
             return made
         }()
         return SparseLinearMap(inputShape: input, outputShape: output, termsPerOutput: termsPerOutput, indices: table.indices,
-                               weights: table.weights, planes: input[0] * input[1])
+                               weights: table.weights, planes: planes)
     }
 
     /// One-plane tables by geometry. They are small (one plane's outputs times the terms) and a

@@ -58,6 +58,42 @@ public final class Conv2d: Module, UnaryLayer, SpectrallyNormalizable {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         Tensor.conv2d(x, weight: effectiveWeight(), bias: bias, stride: stride, padding: padding, dilation: dilation)
     }
+
+    /// Whether `ofUpsampled` and `avgPooled` may fuse or reorder the resampling and the
+    /// convolution (the default). They equal the plain composition up to float rounding;
+    /// `Conv2d.$fusesResampling.withValue(false) { ... }` computes the composition itself, in
+    /// PyTorch's order of operations, for comparisons that are sensitive to the last bit.
+    @TaskLocal public static var fusesResampling = true
+
+    /// Whether this is a 3×3, stride-1, padding-1 convolution, which the fused resampling
+    /// forms compute with fewer multiply-adds.
+    private var isSameSize3x3: Bool {
+        Conv2d.fusesResampling && weight.shape[2] == 3 && weight.shape[3] == 3 && stride == (1, 1) && padding == (1, 1) && dilation == (1, 1)
+    }
+
+    /// Whether this is a 1×1 convolution, which commutes with resampling.
+    private var isPointwise: Bool {
+        Conv2d.fusesResampling && weight.shape[2] == 1 && weight.shape[3] == 1 && stride == (1, 1) && padding == (0, 0)
+    }
+
+    /// The layer applied to x upsampled 2× (nearest): `self(x.upsample(scale: (2, 2)))`,
+    /// fused when the layer is a same-size 3×3 convolution (`Tensor.conv2dOfUpsampled`), and
+    /// moved before the upsampling when it is a 1×1 convolution, with which it commutes.
+    public func ofUpsampled(_ x: Tensor) -> Tensor {
+        if isSameSize3x3 { return Tensor.conv2dOfUpsampled(x, weight: effectiveWeight(), bias: bias) }
+        if isPointwise { return self(x).upsample(scale: (2, 2)) }
+        return self(x.upsample(scale: (2, 2)))
+    }
+
+    /// The layer's output average-pooled 2×2: `self(x).avgPool2d(kernel: (2, 2))`, fused when
+    /// the layer is a same-size 3×3 convolution of an even-sized x (`Tensor.avgPooledConv2d`),
+    /// and with the pooling moved first when it is a 1×1 convolution, with which it commutes.
+    public func avgPooled(_ x: Tensor) -> Tensor {
+        let even = x.shape[2] % 2 == 0 && x.shape[3] % 2 == 0
+        if isSameSize3x3 && even { return Tensor.avgPooledConv2d(x, weight: effectiveWeight(), bias: bias) }
+        if isPointwise && even { return self(x.avgPool2d(kernel: (2, 2))) }
+        return self(x).avgPool2d(kernel: (2, 2))
+    }
 }
 
 /// A 2-D transposed convolution like `torch.nn.ConvTranspose2d`: weight [in, out, kh, kw],
