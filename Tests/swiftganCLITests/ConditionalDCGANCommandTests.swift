@@ -67,6 +67,25 @@ import Testing
         cli.expectOneLineError(bad, naming: "discriminator")
     }
 
+    /// `--mode-seeking λ` reaches the run: kept in config.json, logged as `loss_mode_seeking`,
+    /// and refused when negative or for a family without it.
+    @Test func trainsWithModeSeeking() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 32)
+        let run = try Fixtures.temporaryDirectory() + "/ms"
+        let train = try cli.swiftgan(["train", "--model", "cgan", "--mode-seeking", "0.1", "--data-dir", data, "--steps", "2",
+                                      "--batch", "8", "--log-every", "1", "--out", run])
+        #expect(train.status == 0, "train --mode-seeking failed: \(train.error)")
+        #expect(try TrainingConfig.load(run + "/config.json").modeSeeking.weight == 0.1)
+        let log = try String(contentsOfFile: run + "/log.jsonl", encoding: .utf8)
+        #expect(log.contains("\"loss_mode_seeking\""), "the penalty is logged")
+        let negative = try cli.swiftgan(["train", "--model", "cgan", "--mode-seeking", "-1", "--data-dir", data, "--steps", "1",
+                                         "--out", data + "/neg"])
+        cli.expectOneLineError(negative, naming: "--mode-seeking")
+        let dcgan = try cli.swiftgan(["train", "--model", "dcgan", "--mode-seeking", "0.1", "--steps", "1", "--out", data + "/dcgan"])
+        cli.expectOneLineError(dcgan, naming: "--mode-seeking")
+    }
+
     static func writeInt64(_ values: [Int64], to path: String) throws {
         try writeIntegers(values.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) }, descr: "<i8", count: values.count, to: path)
     }

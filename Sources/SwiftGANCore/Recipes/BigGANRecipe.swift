@@ -28,6 +28,7 @@ public final class BigGANRecipe: LabelConditionedRecipe {
 
     public static let family = ModelFamily(
         name: "biggan", summary: "BigGAN-lite (conditional BN, self-attention, shared embedding, hinge loss) for labeled 1×28×28 images",
+        options: [ConfigField.modeSeeking],
         layout: .images, defaultShape: DataShape(sample: BigGANGenerator.imageShape, classCount: 10),
         defaults: ["loss": .string(GANLoss.hinge.rawValue), "learningRateD": .double(2e-4), "learningRateG": .double(5e-5),
                    "beta1": .double(0), "beta2": .double(0.999)],

@@ -58,8 +58,9 @@ extension ConditionalAdversarialRecipe {
 /// biggan step, written once: D's loss on the real batch and G's detached fakes (made in
 /// training mode without recording, as PyTorch's `torch.no_grad()` forward, so batch norm's
 /// statistics move) with the batch's labels, then G's loss through D on fresh latents. Every
-/// input of D goes through `augment` (DiffAugment, identity when off), and G's update gets the
-/// orthogonal regularization's gradient when `--orthogonal-reg` asks for it.
+/// input of D goes through `augment` (DiffAugment, identity when off), G's loss gains the
+/// mode-seeking penalty on paired latents when `--mode-seeking` asks for it, and G's update gets
+/// the orthogonal regularization's gradient when `--orthogonal-reg` asks for it.
 public protocol LabelConditionedRecipe: ConditionalAdversarialRecipe {
     var conditionalGenerator: any ConditionalGenerator { get }
     var conditionalDiscriminator: any ConditionalDiscriminator { get }
@@ -69,6 +70,8 @@ public protocol LabelConditionedRecipe: ConditionalAdversarialRecipe {
 }
 
 extension LabelConditionedRecipe {
+    public var lossNames: [String] { config.modeSeeking.isEnabled ? ["loss_mode_seeking"] : [] }
+
     public func discriminatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
         let (loss, generator, discriminator) = (config.loss, conditionalGenerator, conditionalDiscriminator)
         let fake = withNoGrad { generator(z, labels) }
@@ -89,10 +92,20 @@ extension LabelConditionedRecipe {
 
     public func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
         let (loss, generator, discriminator) = (config.loss, conditionalGenerator, conditionalDiscriminator)
+        let seeking = config.modeSeeking
+        let (z, labels) = seeking.isEnabled ? seeking.pairs(latents: z, labels: labels) : (z, labels)
+        var modeSeekingLoss: Float?
         let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
-            let fake = discriminator(augment(generator(z, labels), streams: &randomStreams), labels)
-            return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(augment(real, streams: &randomStreams), labels) : nil, fake: fake)
+            let images = generator(z, labels)
+            let fake = discriminator(augment(images, streams: &randomStreams), labels)
+            let adversarial = loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(augment(real, streams: &randomStreams), labels) : nil,
+                                                 fake: fake)
+            guard seeking.isEnabled else { return adversarial }
+            let penalty = seeking.penalty(fakes: images, latents: z)
+            modeSeekingLoss = penalty.item
+            return adversarial + penalty
         }
+        if let modeSeekingLoss { stats.losses["loss_mode_seeking"] = modeSeekingLoss }
         stats.lossG = lossG.item
         if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
         return grads

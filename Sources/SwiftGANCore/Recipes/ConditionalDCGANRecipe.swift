@@ -30,7 +30,8 @@ public final class ConditionalDCGANRecipe: LabelConditionedRecipe {
     public static let family = ModelFamily(
         name: "cgan", summary: "the class-conditional DCGAN (G(z, y), spectrally normalized projection or concat-label D) for labeled 1×28×28 images",
         options: [ConfigField(option: "discriminator", default: ConditionalDiscriminatorKind.projection,
-                              help: "cgan's discriminator: projection (⟨embed(y), φ(x)⟩, the reference's) or concat (y as one-hot input channels).")],
+                              help: "cgan's discriminator: projection (⟨embed(y), φ(x)⟩, the reference's) or concat (y as one-hot input channels)."),
+                  ConfigField.modeSeeking],
         layout: .images, defaultShape: DataShape(sample: ConditionalDCGANGenerator.imageShape, classCount: 10),
         validate: validateConditionalDCGAN(name: "cgan"),
         makeGenerator: makeConditionalDCGANGenerator,
@@ -86,6 +87,9 @@ func validateConditionalDCGAN(name: String) -> (TrainingConfig) throws -> Void {
                            ("--minibatch-stddev, --minibatch-discrimination", config.minibatchStdDev || config.minibatchDiscriminationKernels > 0)]
         if let (flag, _) = unsupported.first(where: \.1) {
             throw ConfigError("model \(name) does not support \(flag) (its discriminator is always spectrally normalized)")
+        }
+        if config.modeSeeking.weight < 0 {
+            throw ConfigError("--mode-seeking [modeSeeking] must not be negative, got \(config.modeSeeking.weight)")
         }
     }
 }
