@@ -29,14 +29,17 @@ for model in ${MODELS:-mlp dcgan}; do
     fi
   fi
 done
-# The zoo's families (torch_zoo.py) against torch_zoo_step.py, the same step at batch 64.
+# The zoo's families (torch_zoo.py) against torch_zoo_step.py, the same step at batch 64, on 1
+# and 2 threads (OMP_NUM_THREADS sizes both oneDNN's pool and ours).
 for model in ${ZOO_MODELS:-cgan biggan}; do
-  ours=$(.build/release/swiftgan bench --model "$model" --json)
-  echo "swiftgan $ours"
-  if [ $have_peer = 1 ] && [ -f "$peers/torch_zoo_step.py" ]; then
-    theirs=$("$peer_python" "$peers/torch_zoo_step.py" "$model" --threads 2)
-    echo "pytorch  $theirs"
-    ratio "$ours" "$theirs" ms_per_step "$model training step"
-  fi
+  for threads in ${ZOO_THREADS:-2 1}; do
+    ours=$(OMP_NUM_THREADS=$threads .build/release/swiftgan bench --model "$model" --json)
+    echo "swiftgan $ours"
+    if [ $have_peer = 1 ] && [ -f "$peers/torch_zoo_step.py" ]; then
+      theirs=$("$peer_python" "$peers/torch_zoo_step.py" "$model" --threads "$threads")
+      echo "pytorch  $theirs"
+      ratio "$ours" "$theirs" ms_per_step "$model training step, $threads thread(s)"
+    fi
+  done
 done
 [ $have_peer = 1 ] || echo "(no PyTorch peer: create $peer_python to compare, see README)"

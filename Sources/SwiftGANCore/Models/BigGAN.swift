@@ -5,7 +5,8 @@ import SwiftGANNN
 /// nearest ×2 upsampling and a 3×3 convolution, twice over (upsampling only the first time),
 /// plus a shortcut of the upsampled input through a 1×1 convolution. Every convolution and both
 /// batch norms' projections are spectrally normalized. Keys `bn1`, `conv1`, `bn2`, `conv2`,
-/// `conv_sc`.
+/// `conv_sc`. The upsampling is fused into the first convolution and moved after the shortcut's
+/// (`Conv2d.ofUpsampled`): the same map in fewer multiply-adds.
 ///
 /// ```swift
 /// var rng = RandomGenerator(seed: 0)
@@ -46,7 +47,8 @@ public final class GBlock: Module {
 /// ReLU, 3×3 convolution, [2×2 average pooling], plus a shortcut that is the input itself, or a
 /// 1×1 convolution (`conv_sc`) when the channels change or the block downsamples — applied
 /// before the pooling in a preactivation block, after it in the first block, which sees the
-/// image itself. Every convolution is spectrally normalized.
+/// image itself. Every convolution is spectrally normalized. The pooling is fused into the
+/// second convolution and moved before the shortcut's (`Conv2d.avgPooled`).
 ///
 /// ```swift
 /// var rng = RandomGenerator(seed: 0)

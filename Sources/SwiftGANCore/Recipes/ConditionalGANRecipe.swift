@@ -35,10 +35,8 @@ public final class ConditionalGANRecipe: GANRecipe {
         makeGenerator: { metadata in
             var rng = RandomGenerator(seed: 0)
             let shape = metadata["swiftgan.sample_shape"]?.split(separator: ",").compactMap { Int($0) } ?? [1, 28, 28]
-            let classes = metadata["swiftgan.classes"].flatMap { Int($0) } ?? 10
-            guard shape.count == 3, shape.allSatisfy({ $0 > 0 }), classes > 1 else {
-                throw ConfigError("cgan-mlp weights record an unusable shape \(shape) or class count \(classes)")
-            }
+            let classes = try classCount(metadata)
+            guard shape.count == 3, shape.allSatisfy({ $0 > 0 }) else { throw ConfigError("cgan-mlp weights record an unusable shape \(shape)") }
             return ConditionalMLPGenerator(classes: classes, imageShape: shape, generator: &rng)
         },
         makeRecipe: { config, shape in
