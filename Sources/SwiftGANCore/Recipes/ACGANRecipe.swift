@@ -10,22 +10,10 @@ import SwiftGANNN
 /// labels, so they follow the data's class frequencies. The class terms are logged as
 /// `loss_class_real`, `loss_class_fake` (D's) and `loss_class_g` (G's), with D's accuracy on the
 /// real batch as `class_accuracy_real`; `loss_d` and `loss_g` are the totals.
-public final class ACGANRecipe: ConditionalAdversarialRecipe {
-    public let config: TrainingConfig
-    public let classes: Int
+public final class ACGANRecipe: ConditionalPairRecipe, ConditionalAdversarialRecipe {
     public let generator: ConditionalDCGANGenerator
     public let discriminator: AuxiliaryClassifierDiscriminator
-    public let ema: ExponentialMovingAverage?
-    public let models: [NamedModel]
-    public let optimizers: [NamedOptimizer]
-    public var batchLayout: BatchLayout { .images }
     public var lossNames: [String] { ["loss_class_real", "loss_class_fake", "loss_class_g"] }
-    public var randomStreams: [String: RandomGenerator]
-    /// DiffAugment of every input of D (`--diffaugment`; draws from `randomStreams["augment"]`).
-    public let augment: DiffAugment
-    public var counters: [String: Int] = [:]
-    public let optimizerG: Adam, optimizerD: Adam
-    public var latentDimension: Int { ConditionalDCGANGenerator.latentDimension }
 
     public static let family = ModelFamily(
         name: "acgan", summary: "AC-GAN: the cgan generator against a spectrally normalized D that also classifies (labeled 1×28×28 images)",
@@ -38,21 +26,12 @@ public final class ACGANRecipe: ConditionalAdversarialRecipe {
         })
 
     public init(config: TrainingConfig, classes: Int) {
-        self.config = config
-        self.classes = classes
         var rng = RandomGenerator(seed: config.seed)
-        generator = ConditionalDCGANGenerator(classes: classes, generator: &rng)
-        discriminator = AuxiliaryClassifierDiscriminator(classes: classes, generator: &rng)
-        let pair = GeneratorDiscriminatorPair(config: config, generator: generator, discriminator: discriminator) {
-            var copyRNG = RandomGenerator(seed: 0)
-            return ConditionalDCGANGenerator(classes: classes, generator: &copyRNG)
-        }
-        (optimizerG, optimizerD, ema, models, optimizers) = (pair.optimizerG, pair.optimizerD, pair.ema, pair.models, pair.optimizers)
-        randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
-        augment = config.diffAugmentation
+        let g = ConditionalDCGANGenerator(classes: classes, generator: &rng)
+        let d = AuxiliaryClassifierDiscriminator(classes: classes, generator: &rng)
+        (generator, discriminator) = (g, d)
+        super.init(config: config, classes: classes, generator: g, discriminator: d) { ConditionalDCGANGenerator(classes: classes, generator: &$0) }
     }
-
-    public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
 
     public var architectureMetadata: [String: String] { [WeightsMetadata.architecture: "acgan", "swiftgan.classes": "\(classes)"] }
 
@@ -99,13 +78,5 @@ public final class ACGANRecipe: ConditionalAdversarialRecipe {
         stats.losses["loss_class_g"] = classG.item
         if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
         return grads
-    }
-
-    public func panelInputs(count: Int, reference: Batch, generator rng: inout RandomGenerator) -> PanelInputs {
-        PanelInputs.classRows(classes: classes, perClass: max(1, count / classes), latentDimension: latentDimension, generator: &rng)
-    }
-
-    public func panel(_ inputs: PanelInputs) -> Panel {
-        Panel.classRows(inputs, generator: (ema?.average as? ConditionalDCGANGenerator) ?? generator)
     }
 }

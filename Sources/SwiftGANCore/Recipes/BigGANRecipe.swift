@@ -10,21 +10,9 @@ import SwiftGANNN
 /// family's defaults are the reference's: the hinge loss, learning rates 2e-4 (D) and 5e-5
 /// (G), Adam betas (0, 0.999); a config file and flags override them. Its sample panel has one
 /// row per class.
-public final class BigGANRecipe: LabelConditionedRecipe {
-    public let config: TrainingConfig
-    public let classes: Int
+public final class BigGANRecipe: ConditionalPairRecipe, LabelConditionedRecipe {
     public let generator: BigGANGenerator
     public let discriminator: BigGANDiscriminator
-    public let ema: ExponentialMovingAverage?
-    public let models: [NamedModel]
-    public let optimizers: [NamedOptimizer]
-    public var batchLayout: BatchLayout { .images }
-    public var randomStreams: [String: RandomGenerator]
-    public var counters: [String: Int] = [:]
-    public let optimizerG: Adam, optimizerD: Adam
-    public var latentDimension: Int { BigGANGenerator.latentDimension }
-    /// DiffAugment of every input of D (`--diffaugment`; draws from `randomStreams["augment"]`).
-    public let augment: DiffAugment
 
     public static let family = ModelFamily(
         name: "biggan", summary: "BigGAN-lite (conditional BN, self-attention, shared embedding, hinge loss) for labeled 1×28×28 images",
@@ -43,21 +31,11 @@ public final class BigGANRecipe: LabelConditionedRecipe {
         })
 
     public init(config: TrainingConfig, classes: Int) {
-        self.config = config
-        self.classes = classes
         var rng = RandomGenerator(seed: config.seed)
-        generator = BigGANGenerator(classes: classes, generator: &rng)
-        discriminator = BigGANDiscriminator(classes: classes, generator: &rng)
-        let pair = GeneratorDiscriminatorPair(config: config, generator: generator, discriminator: discriminator) {
-            var copyRNG = RandomGenerator(seed: 0)
-            return BigGANGenerator(classes: classes, generator: &copyRNG)
-        }
-        (optimizerG, optimizerD, ema, models, optimizers) = (pair.optimizerG, pair.optimizerD, pair.ema, pair.models, pair.optimizers)
-        randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
-        augment = config.diffAugmentation
+        let g = BigGANGenerator(classes: classes, generator: &rng), d = BigGANDiscriminator(classes: classes, generator: &rng)
+        (generator, discriminator) = (g, d)
+        super.init(config: config, classes: classes, generator: g, discriminator: d) { BigGANGenerator(classes: classes, generator: &$0) }
     }
-
-    public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
 
     public var architectureMetadata: [String: String] {
         [WeightsMetadata.architecture: "biggan", "swiftgan.classes": "\(classes)"]
@@ -65,12 +43,4 @@ public final class BigGANRecipe: LabelConditionedRecipe {
 
     public var conditionalGenerator: any ConditionalGenerator { generator }
     public var conditionalDiscriminator: any ConditionalDiscriminator { discriminator }
-
-    public func panelInputs(count: Int, reference: Batch, generator rng: inout RandomGenerator) -> PanelInputs {
-        PanelInputs.classRows(classes: classes, perClass: max(1, count / classes), latentDimension: latentDimension, generator: &rng)
-    }
-
-    public func panel(_ inputs: PanelInputs) -> Panel {
-        Panel.classRows(inputs, generator: (ema?.average as? BigGANGenerator) ?? generator)
-    }
 }

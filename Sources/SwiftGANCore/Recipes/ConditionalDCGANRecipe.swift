@@ -10,22 +10,10 @@ extension ConditionalDiscriminatorKind: ConfigScalar {}
 /// G in training mode without recording, D's loss on the real batch and the detached fakes with
 /// the batch's labels, a D update, then G's loss through D on fresh latents with the same labels
 /// and a G update. Its sample panel has one row per class.
-public final class ConditionalDCGANRecipe: LabelConditionedRecipe {
-    public let config: TrainingConfig
-    public let classes: Int
+public final class ConditionalDCGANRecipe: ConditionalPairRecipe, LabelConditionedRecipe {
     public let discriminatorKind: ConditionalDiscriminatorKind
     public let generator: ConditionalDCGANGenerator
     public let discriminator: any ConditionalDiscriminator
-    public let ema: ExponentialMovingAverage?
-    public let models: [NamedModel]
-    public let optimizers: [NamedOptimizer]
-    public var batchLayout: BatchLayout { .images }
-    public var randomStreams: [String: RandomGenerator]
-    public var counters: [String: Int] = [:]
-    public let optimizerG: Adam, optimizerD: Adam
-    public var latentDimension: Int { ConditionalDCGANGenerator.latentDimension }
-    /// DiffAugment of every input of D (`--diffaugment`; draws from `randomStreams["augment"]`).
-    public let augment: DiffAugment
 
     public static let family = ModelFamily(
         name: "cgan", summary: "the class-conditional DCGAN (G(z, y), spectrally normalized projection or concat-label D) for labeled 1×28×28 images",
@@ -41,25 +29,16 @@ public final class ConditionalDCGANRecipe: LabelConditionedRecipe {
         })
 
     public init(config: TrainingConfig, classes: Int) {
-        self.config = config
-        self.classes = classes
         discriminatorKind = config.option("discriminator") ?? .projection
         var rng = RandomGenerator(seed: config.seed)
-        generator = ConditionalDCGANGenerator(classes: classes, generator: &rng)
-        switch discriminatorKind {
-        case .projection: discriminator = ProjectionDiscriminator(classes: classes, generator: &rng)
-        case .concat: discriminator = ConcatLabelDiscriminator(classes: classes, generator: &rng)
+        let g = ConditionalDCGANGenerator(classes: classes, generator: &rng)
+        let d: any ConditionalDiscriminator = switch discriminatorKind {
+        case .projection: ProjectionDiscriminator(classes: classes, generator: &rng)
+        case .concat: ConcatLabelDiscriminator(classes: classes, generator: &rng)
         }
-        let pair = GeneratorDiscriminatorPair(config: config, generator: generator, discriminator: discriminator) {
-            var copyRNG = RandomGenerator(seed: 0)
-            return ConditionalDCGANGenerator(classes: classes, generator: &copyRNG)
-        }
-        (optimizerG, optimizerD, ema, models, optimizers) = (pair.optimizerG, pair.optimizerD, pair.ema, pair.models, pair.optimizers)
-        randomStreams = ["noise": RandomGenerator(seed: config.seed &+ 0x5EED_0001)]
-        augment = config.diffAugmentation
+        (generator, discriminator) = (g, d)
+        super.init(config: config, classes: classes, generator: g, discriminator: d) { ConditionalDCGANGenerator(classes: classes, generator: &$0) }
     }
-
-    public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
 
     public var architectureMetadata: [String: String] {
         [WeightsMetadata.architecture: "cgan", "swiftgan.classes": "\(classes)", "swiftgan.discriminator": discriminatorKind.rawValue]
@@ -67,15 +46,6 @@ public final class ConditionalDCGANRecipe: LabelConditionedRecipe {
 
     public var conditionalGenerator: any ConditionalGenerator { generator }
     public var conditionalDiscriminator: any ConditionalDiscriminator { discriminator }
-
-    public func panelInputs(count: Int, reference: Batch, generator rng: inout RandomGenerator) -> PanelInputs {
-        PanelInputs.classRows(classes: classes, perClass: max(1, count / classes), latentDimension: ConditionalDCGANGenerator.latentDimension,
-                              generator: &rng)
-    }
-
-    public func panel(_ inputs: PanelInputs) -> Panel {
-        Panel.classRows(inputs, generator: (ema?.average as? ConditionalDCGANGenerator) ?? generator)
-    }
 }
 
 /// The settings the conditional DCGAN families cannot use, refused by name.
