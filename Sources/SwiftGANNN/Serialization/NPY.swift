@@ -27,42 +27,33 @@ public enum NPY {
     }
 
     public static func decode(_ data: Data, path: String) throws -> Tensor {
-        let array = try parse(data, path: path)
-        let itemSize: Int
-        switch array.descr {
-        case "'<f4'", "'float32'": itemSize = 4
-        case "'<f8'", "'float64'": itemSize = 8
-        default: throw SerializationError(path: path, "unsupported dtype \(array.descr) (need float32 '<f4')")
+        let (values, shape) = try elements(data, path: path, itemSizes: ["'<f4'": 4, "'float32'": 4, "'<f8'": 8, "'float64'": 8],
+                                           refusal: { "unsupported dtype \($0) (need float32 '<f4')" }) { raw, i, itemSize in
+            itemSize == 4 ? Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                : Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
         }
-        let count = array.count
-        let start = try array.dataStart(itemSize: itemSize, bytes: data.count, path: path)
-        let values: [Float] = data.subdata(in: start..<(start + count * itemSize)).withUnsafeBytes { raw in
-            (0..<count).map { i in
-                itemSize == 4 ? Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    : Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
-            }
-        }
-        return Tensor(values, shape: array.shape)
+        return Tensor(values, shape: shape)
     }
 
     /// Reads an integer array (int64 '<i8' or int32 '<i4', as `np.save` writes class labels):
     /// its values and shape.
     public static func readIntegers(_ path: String) throws -> (values: [Int], shape: [Int]) {
-        let data = try AtomicFile.read(path)
-        let array = try parse(data, path: path)
-        let itemSize: Int
-        switch array.descr {
-        case "'<i8'", "'int64'": itemSize = 8
-        case "'<i4'", "'int32'": itemSize = 4
-        default: throw SerializationError(path: path, "dtype \(array.descr) is not an integer type (need int64 '<i8' or int32 '<i4')")
+        try elements(AtomicFile.read(path), path: path, itemSizes: ["'<i8'": 8, "'int64'": 8, "'<i4'": 4, "'int32'": 4],
+                     refusal: { "dtype \($0) is not an integer type (need int64 '<i8' or int32 '<i4')" }) { raw, i, itemSize in
+            itemSize == 8 ? Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
+                : Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
         }
-        let count = array.count
+    }
+
+    /// The elements of an array whose dtype `itemSizes` names (with its item size), each read by
+    /// `element(bytes, index, itemSize)`, and its shape; another dtype is refused with `refusal`.
+    private static func elements<T>(_ data: Data, path: String, itemSizes: [String: Int], refusal: (String) -> String,
+                                    element: (UnsafeRawBufferPointer, Int, Int) -> T) throws -> (values: [T], shape: [Int]) {
+        let array = try parse(data, path: path)
+        guard let itemSize = itemSizes[array.descr] else { throw SerializationError(path: path, refusal(array.descr)) }
         let start = try array.dataStart(itemSize: itemSize, bytes: data.count, path: path)
-        let values: [Int] = data.subdata(in: start..<(start + count * itemSize)).withUnsafeBytes { raw in
-            (0..<count).map { i in
-                itemSize == 8 ? Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
-                    : Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
-            }
+        let values = data.subdata(in: start..<(start + array.count * itemSize)).withUnsafeBytes { raw in
+            (0..<array.count).map { element(raw, $0, itemSize) }
         }
         return (values, array.shape)
     }
