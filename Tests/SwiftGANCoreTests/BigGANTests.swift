@@ -186,10 +186,12 @@ import Testing
         var library = TrainingConfig()
         try library.apply(arguments: ["--model", "biggan", "--loss", "lsgan"])
         #expect(library.loss == .lsgan && library.learningRateG == 5e-5 && library.beta1 == 0)
-        // Leaving biggan restores the global defaults it had replaced.
+        // Leaving biggan restores the global defaults it had replaced, or the new family's own.
         var back = try TrainingConfig.defaults(for: "biggan")
         try back.apply(arguments: ["--model", "cgan"])
-        #expect(back.loss == .nonSaturating && back.learningRateG == 1e-4 && back.beta1 == 0.5)
+        #expect(back.loss == .nonSaturating && back.learningRateG == 2e-4 && back.beta1 == 0.5 && back.modeSeeking.weight == 0.1)
+        try back.apply(arguments: ["--model", "acgan"])
+        #expect(back.learningRateG == 1e-4 && back.modeSeeking.weight == 0, "acgan has neither of cgan's defaults")
         #expect(try BenchmarkSetup.config("biggan") == defaults, "bench times the family with its defaults")
         #expect(throws: ConfigError.self) { try TrainingConfig.resolve(file: nil, arguments: ["--model", "biggan", "--r1", "1"]).validate() }
     }

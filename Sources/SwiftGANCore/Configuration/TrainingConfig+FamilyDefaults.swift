@@ -47,20 +47,22 @@ extension TrainingConfig {
     }
 
     /// After the model changed from `previous`: every common setting still at `previous`'s
-    /// default takes the new model's default.
+    /// default takes the new model's default, and so do the new family's options.
     mutating func replaceFamilyDefaults(of previous: String) throws {
         let old = (try? Self.defaults(for: previous)) ?? TrainingConfig()
         let new = try Self.defaults(for: model)
         for field in Self.fields where field.key != "model" && field.value(in: self) == field.value(in: old) {
             try field.set(field.value(in: new), in: &self)
         }
+        // The new family's defaults for its own options, unless one was set to something else.
+        for (key, value) in new.options where options[key] == old.options[key] { options[key] = value }
     }
 
     /// One line for `train --help`: the family's defaults as flags.
     public static func familyDefaultsHelp(_ family: ModelFamily) -> String? {
         guard !family.defaults.isEmpty else { return nil }
         let flags = family.defaults.keys.sorted().map { key in
-            "--\(fields.first { $0.key == key }?.flag ?? key) \(family.defaults[key]!)"
+            "--\((fields + family.options).first { $0.key == key }?.flag ?? key) \(family.defaults[key]!)"
         }
         return "  defaults over the ones above (a --config file and flags override them): " + flags.joined(separator: ", ")
     }

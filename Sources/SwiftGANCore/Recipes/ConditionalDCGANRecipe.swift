@@ -10,6 +10,10 @@ extension ConditionalDiscriminatorKind: ConfigScalar {}
 /// G in training mode without recording, D's loss on the real batch and the detached fakes with
 /// the batch's labels, a D update, then G's loss through D on fresh latents with the same labels
 /// and a G update. Its sample panel has one row per class.
+///
+/// The family's defaults are the reference's learning rates (2e-4 for both) plus mode seeking
+/// (`--mode-seeking 0.1`): the reference step alone draws one image per class whatever z is
+/// (Benchmarks/RESULTS.md); `--mode-seeking 0` gives exactly the reference step.
 public final class ConditionalDCGANRecipe: ConditionalPairRecipe, LabelConditionedRecipe {
     public let discriminatorKind: ConditionalDiscriminatorKind
     public let generator: ConditionalDCGANGenerator
@@ -21,6 +25,7 @@ public final class ConditionalDCGANRecipe: ConditionalPairRecipe, LabelCondition
                               help: "cgan's discriminator: projection (⟨embed(y), φ(x)⟩, the reference's) or concat (y as one-hot input channels)."),
                   ConfigField.modeSeeking],
         layout: .images, defaultShape: DataShape(sample: ConditionalDCGANGenerator.imageShape, classCount: 10),
+        defaults: ["learningRateG": .double(2e-4), "modeSeeking": .double(0.1)],
         validate: validateConditionalDCGAN(name: "cgan"),
         makeGenerator: makeConditionalDCGANGenerator,
         makeRecipe: { config, shape in
