@@ -54,4 +54,17 @@ import Testing
             #expect(recipe.lossNames == (weight > 0 ? ["loss_mode_seeking"] : []))
         }
     }
+
+    /// A relativistic loss scores as many real images as there are paired fakes, so an odd batch
+    /// (one latent left out of the pairs) still trains.
+    @Test func anOddBatchTrainsWithTheRelativisticLoss() throws {
+        var rng = RandomGenerator(seed: 5)
+        var config = try TrainingConfig.defaults(for: "cgan")
+        config.loss = .ragan
+        let recipe = try ModelRegistry.family(named: "cgan").makeRecipe(config, DataShape(sample: [1, 28, 28], classCount: 10))
+            as! any ConditionalAdversarialRecipe
+        let z = rng.normal([5, recipe.latentDimension])
+        let stats = recipe.step(real: rng.uniform([5, 1, 28, 28]) * 2 - 1, labels: [0, 1, 2, 3, 4], latents: (z, z))
+        #expect(stats.lossG.isFinite && stats.losses["loss_mode_seeking"] != nil)
+    }
 }

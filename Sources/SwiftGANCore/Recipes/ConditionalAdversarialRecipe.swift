@@ -93,15 +93,18 @@ extension LabelConditionedRecipe {
     public func generatorStep(real: Tensor, labels: [Int], z: Tensor, stats: inout StepStatistics) -> [Tensor] {
         let (loss, generator, discriminator) = (config.loss, conditionalGenerator, conditionalDiscriminator)
         let seeking = config.modeSeeking
-        let (z, labels) = seeking.isEnabled ? seeking.pairs(latents: z, labels: labels) : (z, labels)
+        let (fakeZ, fakeLabels) = seeking.isEnabled ? seeking.pairs(latents: z, labels: labels) : (z, labels)
+        // A relativistic loss compares fakes with as many real images, each with its own label.
+        let realCount = fakeLabels.count
         var modeSeekingLoss: Float?
         let (lossG, grads) = valueAndGrad(optimizerG.parameters) {
-            let images = generator(z, labels)
-            let fake = discriminator(augment(images, streams: &randomStreams), labels)
-            let adversarial = loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(augment(real, streams: &randomStreams), labels) : nil,
-                                                 fake: fake)
+            let images = generator(fakeZ, fakeLabels)
+            let fake = discriminator(augment(images, streams: &randomStreams), fakeLabels)
+            let realScores = loss.generatorNeedsReal
+                ? discriminator(augment(real.slice(axis: 0, 0..<realCount), streams: &randomStreams), Array(labels[..<realCount])) : nil
+            let adversarial = loss.generatorLoss(real: realScores, fake: fake)
             guard seeking.isEnabled else { return adversarial }
-            let penalty = seeking.penalty(fakes: images, latents: z)
+            let penalty = seeking.penalty(fakes: images, latents: fakeZ)
             modeSeekingLoss = penalty.item
             return adversarial + penalty
         }
