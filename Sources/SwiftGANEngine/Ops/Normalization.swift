@@ -92,16 +92,16 @@ extension Tensor {
     }
 
     /// Like `torch.nn.functional.instance_norm` without running statistics: each sample's
-    /// channel normalized over its spatial dimensions.
+    /// channel normalized over its spatial dimensions. That is training-mode batch norm of the
+    /// [1, n·c, spatial] view, so it runs batch norm's fused kernels, one plane per channel.
     public static func instanceNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
         precondition(x.rank >= 3, "instance_norm needs [n, c, ...], got \(x.shape)")
-        let axes = Array(2..<x.rank)
-        let mean = x.mean(axes: axes, keepDims: true)
-        let centered = x - mean
-        let variance = (centered * centered).mean(axes: axes, keepDims: true)
+        let planes = x.shape[0] * x.shape[1]
+        precondition(x.count > planes, "instance_norm needs more than one value per channel, got \(x.shape)")
+        let (normalized, _, _) = batchNormTraining(x.reshaped([1, planes, x.count / planes]), weight: nil, bias: nil, eps: eps)
         var statShape = [Int](repeating: 1, count: x.rank)
         statShape[1] = x.shape[1]
-        return affine(centered * (variance + eps).pow(-0.5), weight: weight, bias: bias, shape: statShape)
+        return affine(normalized.reshaped(x.shape), weight: weight, bias: bias, shape: statShape)
     }
 
     private static func affine(_ x: Tensor, weight: Tensor?, bias: Tensor?, shape: [Int]) -> Tensor {
