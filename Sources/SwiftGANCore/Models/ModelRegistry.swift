@@ -38,11 +38,15 @@ public struct ModelFamily: @unchecked Sendable {
     /// (empty for a file without SwiftGAN metadata: the family's defaults); nil for families
     /// without a latent generator.
     public let makeGenerator: (([String: String]) throws -> any SampleableGenerator)?
+    /// Builds an untrained image-to-image generator, as a weights file's metadata describes it;
+    /// nil for families that do not translate images.
+    public let makeTranslator: (([String: String]) throws -> any ImageTranslator)?
 
     public init(name: String, summary: String, options: [ConfigField] = [], layout: BatchLayout, defaultDataset: String = "mnist",
                 defaultShape: DataShape, defaults: [String: JSONValue] = [:],
                 validate: @escaping (TrainingConfig) throws -> Void = { _ in },
                 makeGenerator: (([String: String]) throws -> any SampleableGenerator)? = nil,
+                makeTranslator: (([String: String]) throws -> any ImageTranslator)? = nil,
                 makeRecipe: @escaping (TrainingConfig, DataShape) throws -> any GANRecipe) {
         self.name = name
         self.summary = summary
@@ -53,6 +57,7 @@ public struct ModelFamily: @unchecked Sendable {
         self.defaults = defaults
         self.validate = validate
         self.makeGenerator = makeGenerator
+        self.makeTranslator = makeTranslator
         self.makeRecipe = makeRecipe
     }
 }
@@ -61,7 +66,8 @@ public struct ModelFamily: @unchecked Sendable {
 /// (recipe and layers) and one entry here.
 public enum ModelRegistry {
     public static let families: [ModelFamily] = GANModelKind.allCases.map(ClassicGANRecipe.family)
-        + [ConditionalGANRecipe.family, ConditionalDCGANRecipe.family, ACGANRecipe.family, BigGANRecipe.family, ToyCycleGANRecipe.family]
+        + [ConditionalGANRecipe.family, ConditionalDCGANRecipe.family, ACGANRecipe.family, BigGANRecipe.family, Pix2PixRecipe.family,
+           CycleGANRecipe.family, ToyCycleGANRecipe.family]
 
     public static var names: [String] { families.map(\.name) }
 

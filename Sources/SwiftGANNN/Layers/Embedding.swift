@@ -40,7 +40,9 @@ public final class Embedding: Module, SpectrallyNormalizable {
 /// Randomly zeroes elements in training mode, like `torch.nn.Dropout`; identity in evaluation.
 public final class Dropout: Module, UnaryLayer {
     public let p: Float
-    public private(set) var generator: RandomGenerator
+    /// The stream masks are drawn from (a recipe checkpoints it, so a resumed run draws the
+    /// masks the uninterrupted one would have).
+    public var generator: RandomGenerator
 
     public init(_ p: Float = 0.5, seed: UInt64 = 0) {
         precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")

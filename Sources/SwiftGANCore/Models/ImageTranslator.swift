@@ -1,0 +1,93 @@
+import Foundation
+import SwiftGANEngine
+import SwiftGANNN
+
+/// A generator that maps images to images (Pix2Pix's U-Net, CycleGAN's ResNet generator): what
+/// `swiftgan translate` and `swiftgan eval --run` drive.
+///
+/// ```swift
+/// let (_, g) = try ModelRegistry.translator(forWeights: "runs/edges/generator.safetensors", model: nil)
+/// try g.load(from: "runs/edges/generator.safetensors")
+/// let out = try g.translateAll(edges)   // [n, 1, 28, 28] in [-1, 1]: padded to 32, cropped back
+/// ```
+public protocol ImageTranslator: Module, UnaryLayer {
+    /// The image channels in and out.
+    var channels: Int { get }
+    /// The sides the generator takes are multiples of this (its downsampling).
+    var sideMultiple: Int { get }
+}
+
+extension UNetGenerator: ImageTranslator {
+    public var sideMultiple: Int { 32 }
+}
+
+extension ResnetGenerator: ImageTranslator {
+    public var sideMultiple: Int { 4 }
+}
+
+extension ImageTranslator {
+    /// The padding of a side before translation, split evenly: a side smaller than `trainedSide`
+    /// (the size the generator was trained at) is padded up to it (28 → 32: 2 before, 2 after, as
+    /// the peer zoo's `pad_to_32`), a larger one up to the next multiple of `sideMultiple`.
+    public func padding(forSide side: Int, trainedSide: Int = 32) -> (before: Int, after: Int) {
+        let target = side < trainedSide ? trainedSide : (side + sideMultiple - 1) / sideMultiple * sideMultiple
+        let total = target - side
+        return (total / 2, total - total / 2)
+    }
+
+    /// Outputs for `images` ([n, channels, H, W] in [-1, 1]) in evaluation mode, in batches of
+    /// 256 into one buffer allocated up front. Sides are padded with -1 (the background) as
+    /// `padding(forSide:trainedSide:)` says, and the outputs cropped back to the input's size.
+    public func translateAll(_ images: Tensor, trainedSide: Int = 32) throws -> Tensor {
+        guard images.rank == 4, images.shape[1] == channels else {
+            throw ConfigError("expected images [n, \(channels), H, W], got \(images.shape)")
+        }
+        let (count, h, w) = (images.shape[0], images.shape[2], images.shape[3])
+        let (py, px) = (padding(forSide: h, trainedSide: trainedSide), padding(forSide: w, trainedSide: trainedSide))
+        let output = try Tensor(checkedUninitializedShape: images.shape)
+        let perImage = channels * h * w
+        eval()
+        defer { train() }
+        var start = 0
+        while start < count {
+            let end = min(start + 256, count)
+            let batch = withNoGrad { () -> Tensor in
+                var x = images.slice(axis: 0, start..<end)
+                if py != (0, 0) || px != (0, 0) {
+                    x = ((x + 1).padded(axis: 2, before: py.before, after: py.after).padded(axis: 3, before: px.before, after: px.after)) - 1
+                }
+                let y = self(x)
+                return y.slice(axis: 2, py.before..<(py.before + h)).slice(axis: 3, px.before..<(px.before + w))
+            }
+            batch.withUnsafeBufferPointer { values in
+                (output.storage.pointer + start * perImage).update(from: values.baseAddress!, count: values.count)
+            }
+            start = end
+        }
+        return output
+    }
+}
+
+extension ModelRegistry {
+    /// The family and an (untrained) translation generator for a weights file: the family its
+    /// SwiftGAN metadata names, or `model` for files without it (PyTorch's). The caller loads
+    /// the weights.
+    public static func translator(forWeights path: String, model: String?) throws -> (ModelFamily, any ImageTranslator) {
+        let metadata = try Safetensors.readWithMetadata(path).metadata
+        let recorded = metadata[WeightsMetadata.family]
+        if let model, let recorded, model != recorded {
+            throw ConfigError("\(path): holds a \(recorded) model (its metadata says so), not \(model); drop --model")
+        }
+        guard let name = model ?? recorded else {
+            throw ConfigError("\(path): no SwiftGAN model in its metadata (a PyTorch file?); pass --model")
+        }
+        let family = try self.family(named: name)
+        guard let make = family.makeTranslator else {
+            throw ConfigError("\(path): model \(family.name) does not translate images (see swiftgan sample)")
+        }
+        if let kind = metadata[WeightsMetadata.kind], kind == NamedModel.Role.discriminator.rawValue {
+            throw ConfigError("\(path): a discriminator (\(metadata[WeightsMetadata.role] ?? kind)) of a \(family.name) run; give a generator")
+        }
+        return (family, try make(metadata))
+    }
+}
