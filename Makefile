@@ -32,9 +32,9 @@ test: build
 bench: build
 	@bash scripts/bench.sh
 
-# Regenerates the PyTorch fixtures (needs the reference venv, see README).
+# Regenerates the PyTorch fixtures (needs the reference venv, see README): every make_*.py.
 fixtures:
-	$(HOME)/.venvs/ref/bin/python Tests/Fixtures/make_fixtures.py
+	for script in Tests/Fixtures/make_*.py; do $(HOME)/.venvs/ref/bin/python $$script || exit 1; done
 
 clean:
 	rm -rf .build runs

@@ -29,9 +29,10 @@ for model in ${MODELS:-mlp dcgan}; do
     fi
   fi
 done
-# The zoo's families (torch_zoo.py) against torch_zoo_step.py, the same step at batch 64, on 1
+# The zoo's families (torch_zoo.py) against torch_zoo_step.py, the same step at the peer's batch
+# (64; pix2pix 16, cyclegan 8: bench's default for each), on 1
 # and 2 threads (OMP_NUM_THREADS sizes both oneDNN's pool and ours).
-for model in ${ZOO_MODELS:-cgan biggan}; do
+for model in ${ZOO_MODELS:-cgan biggan pix2pix cyclegan}; do
   for threads in ${ZOO_THREADS:-2 1}; do
     ours=$(OMP_NUM_THREADS=$threads .build/release/swiftgan bench --model "$model" --json)
     echo "swiftgan $ours"

@@ -46,7 +46,7 @@ public enum ImageFolder {
     }
 
     /// Image files directly in `directory` (or at any depth when `recursive`), as sorted relative names.
-    static func imageNames(in directory: String, recursive: Bool) -> [String] {
+    public static func imageNames(in directory: String, recursive: Bool) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         var found: [String] = []
         for name in names where !name.hasPrefix(".") {

@@ -8,8 +8,8 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Any model of train (\(ModelRegistry.names.joined(separator: ", "))), or wgangp (the MLP GAN as WGAN-GP, 5 critic steps per generator step).")
     var model: String = "mlp"
-    @Option(parsing: .unconditional, help: "Batch size.")
-    var batch: Int = 64
+    @Option(parsing: .unconditional, help: "Batch size (default: the model's training default: 16 for pix2pix, 8 for cyclegan, else 64).")
+    var batch: Int?
     @Option(parsing: .unconditional, help: "Timed windows; the median counts.")
     var windows: Int = 5
     @Option(parsing: .unconditional, help: "Seconds per window.")
@@ -31,7 +31,7 @@ struct Bench: ParsableCommand {
         if !BenchmarkSetup.names.contains(model) {
             throw ValidationErrorLine(message: "unknown --model '\(model)' (choose from \(BenchmarkSetup.names.joined(separator: ", ")))")
         }
-        if batch < 1 || batch > 1 << 16 { throw ValidationErrorLine(message: "--batch must be in 1...65536, got \(batch)") }
+        if let batch, batch < 1 || batch > 1 << 16 { throw ValidationErrorLine(message: "--batch must be in 1...65536, got \(batch)") }
         if windows < 1 { throw ValidationErrorLine(message: "--windows must be at least 1, got \(windows)") }
         if !(seconds > 0 && seconds.isFinite) { throw ValidationErrorLine(message: "--seconds must be a positive number") }
         if let diffaugment {
@@ -40,6 +40,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        let batch = try self.batch ?? reportingErrors { try BenchmarkSetup.config(model).batchSize }
         if let fid {
             let parts = fid.split(separator: ",").compactMap { Int($0) }
             guard parts.count == 2, parts.allSatisfy({ $0 > 1 }) else { throw ValidationErrorLine(message: "--fid takes N,D, e.g. 10000,128") }

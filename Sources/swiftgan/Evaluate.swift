@@ -79,6 +79,9 @@ struct Eval: ParsableCommand {
     var model: String?
     @Option(help: "Generator weights (safetensors).")
     var weights: String?
+    @Option(name: .customLong("run"), help: ArgumentHelp("A translation run (pix2pix, cyclegan) to evaluate on its dataset's test split.",
+                               discussion: "Every generator of the run translates the first --n test images of its source domain: L1, PSNR and SSIM against paired targets, FID, precision and recall against the target domain, and label preservation for labeled data. 28×28 images padded to 32×32 are cropped back first."))
+    var runDirectory: String?
     @OptionGroup var data: ImageDatasetOptions
     @Option(help: ArgumentHelp("An evaluator trained by `swiftgan evaluator train` (default: the shipped one for --dataset).",
                                discussion: "The real images are then --data-dir's (any image folder or IDX files), converted to the evaluator's channels and size: its test split when it has one, else its training images."))
@@ -96,13 +99,28 @@ struct Eval: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if realVsReal == (weights != nil) { throw ValidationErrorLine(message: "give --weights G.safetensors, or --real-vs-real") }
+        if runDirectory != nil {
+            if weights != nil || realVsReal || model != nil || truncateZ != nil {
+                throw ValidationErrorLine(message: "--run evaluates a run's own generators; drop --weights, --model, --real-vs-real and --truncate-z")
+            }
+            if n < 10 { throw ValidationErrorLine(message: "--n must be at least 10") }
+            return
+        }
+        if realVsReal == (weights != nil) { throw ValidationErrorLine(message: "give --weights G.safetensors, --run RUN or --real-vs-real") }
         if n < 10 { throw ValidationErrorLine(message: "--n must be at least 10") }
         try validateTruncation(truncateZ, latentsFile: nil)
         if truncateZ != nil && realVsReal { throw ValidationErrorLine(message: "--truncate-z applies to a generator's latents, not to --real-vs-real") }
     }
 
     func run() throws {
+        if let runDirectory {
+            let report = try reportingErrors { () throws -> TranslationReport in
+                let custom = try evaluator.map { (network: try EvaluatorNetwork.load(evaluatorFile: $0), name: $0) }
+                return try TranslationEvaluation.evaluate(run: runDirectory, evaluator: custom, limit: n, warn: warn)
+            }
+            printTranslationReport(report, json: json)
+            return
+        }
         let report = try reportingErrors { () throws -> MetricReport in
             // Your own evaluator: real images from --data-dir (or --dataset's files), in its shape.
             let custom = try evaluator.map { path in
@@ -226,6 +244,18 @@ struct EvaluatorTrain: ParsableCommand {
             print(String(format: "wrote %@ (%@ images, %d classes, test accuracy %.2f%%)", path,
                          network.inputShape.map(String.init).joined(separator: "×"), network.classCount, 100 * accuracy))
         }
+    }
+}
+
+func printTranslationReport(_ report: TranslationReport, json: Bool) {
+    for warning in report.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+    if json { print(report.json()); return }
+    print("run \(report.run): \(report.model) on \(report.dataset) (test split), evaluator: \(report.evaluator ?? "none")")
+    for d in report.directions {
+        print("\(d.name) (\(d.weights), \(d.count) images)")
+        func line(_ name: String, _ value: Double?) { if let value { print(String(format: "  %-20@ %.6g", name, value)) } }
+        line("L1", d.l1); line("PSNR (dB)", d.psnr); line("SSIM", d.ssim); line("FID", d.fid)
+        line("precision", d.precision); line("recall", d.recall); line("label preservation", d.labelPreservation)
     }
 }
 

@@ -6,7 +6,7 @@ struct SwiftGANCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftgan",
         abstract: "Train, sample and benchmark Generative Adversarial Networks.",
-        subcommands: [Train.self, Sample.self, Bench.self, Metrics.self, Eval.self, Evaluator.self])
+        subcommands: [Train.self, Sample.self, Translate.self, Bench.self, Metrics.self, Eval.self, Evaluator.self])
 }
 
 

@@ -16,7 +16,7 @@ import Testing
         configure(&config)
         let recipe = CycleGANRecipe(config: config, channels: 1)
         for (model, offset) in [(recipe.generatorAB as Module, 0.0), (recipe.generatorBA, 0.25), (recipe.discriminatorA, 0.5), (recipe.discriminatorB, 0.75)] {
-            TranslationFixtures.initialize(model, offset: offset)
+            TranslationWeights.initialize(model, offset: offset)
         }
         return recipe
     }

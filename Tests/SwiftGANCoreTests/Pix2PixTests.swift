@@ -12,8 +12,8 @@ import Testing
 
     static func freshRecipe() -> Pix2PixRecipe {
         let recipe = Pix2PixRecipe(config: try! TrainingConfig.defaults(for: "pix2pix"), channels: 1)
-        TranslationFixtures.initialize(recipe.generator)
-        TranslationFixtures.initialize(recipe.discriminator, offset: 0.5)
+        TranslationWeights.initialize(recipe.generator)
+        TranslationWeights.initialize(recipe.discriminator, offset: 0.5)
         recipe.generator.dropout.eval()  // the fixture sets p = 0, so both sides agree
         return recipe
     }
@@ -32,7 +32,7 @@ import Testing
         let f = try Fixtures.load("pix2pix_parity.safetensors")
         var rng = RandomGenerator(seed: 2)
         let g = UNetGenerator(channels: 1, generator: &rng)
-        TranslationFixtures.initialize(g)
+        TranslationWeights.initialize(g)
         #expect(relativeError(withNoGrad { g.eval(); return g(f["x"]!) }, f["outputs"]!) < 1e-4, "dropout off, instance norm on each image")
         #expect(relativeError(try g.translateAll(f["x28"]!), f["outputs28"]!) < 1e-4, "28×28 padded with -1 to 32×32 and cropped back")
         #expect(relativeError(try g.translateAll(f["x"]!), f["outputs"]!) < 1e-4, "32×32 goes through as it is")

@@ -216,7 +216,7 @@ import Testing
         #expect(encoded == config)
         var mlp = TrainingConfig()
         let foreign = #expect(throws: ConfigError.self) { try mlp.apply(arguments: ["--lambda-cycle", "5"]) }
-        #expect(foreign?.description == "unknown option '--lambda-cycle' for model mlp (it is a setting of --model toy-cycle)")
+        #expect(foreign?.description == "unknown option '--lambda-cycle' for model mlp (it is a setting of --model cyclegan and --model toy-cycle)")
         for (arguments, message) in [(["--lr-g", "inf"], "--lr-g must be a finite float32 number, got 'inf'"),
                                      (["--steps", "many"], "--steps must be an integer, got 'many'"),
                                      (["--steps"], "--steps needs a value"),

@@ -34,8 +34,9 @@ extension TrainingConfig {
         let fields = allFields
         for (flag, value) in words where flag != "model" {
             guard let field = fields.first(where: { $0.flag == flag }) else {
-                let owner = ModelRegistry.families.first { $0.options.contains { $0.flag == flag } }
-                throw ConfigError("unknown option '--\(flag)'" + (owner.map { " for model \(model) (it is a setting of --model \($0.name))" } ?? " (see swiftgan train --help)"))
+                let owners = ModelRegistry.families.filter { $0.options.contains { $0.flag == flag } }.map(\.name)
+                throw ConfigError("unknown option '--\(flag)'" + (owners.isEmpty ? " (see swiftgan train --help)"
+                    : " for model \(model) (it is a setting of --model \(owners.joined(separator: " and --model ")))"))
             }
             if field.isSwitch && value == nil {
                 try field.set(.bool(true), in: &self)

@@ -25,6 +25,9 @@ public struct ModelFamily: @unchecked Sendable {
     /// (BigGAN's hinge loss and learning rates); a config file and flags still override them.
     public let defaults: [String: JSONValue]
     public let layout: BatchLayout
+    /// The smallest batch the family trains on: 2 where batch norm needs two samples to
+    /// normalize, 1 where each image is normalized alone (instance norm: Pix2Pix, CycleGAN).
+    public let minimumBatchSize: Int
     /// The dataset used when the configuration names none and gives no directory.
     public let defaultDataset: String
     /// The data shape the family is built for by default (benchmarks time it on random data of
@@ -42,7 +45,8 @@ public struct ModelFamily: @unchecked Sendable {
     /// nil for families that do not translate images.
     public let makeTranslator: (([String: String]) throws -> any ImageTranslator)?
 
-    public init(name: String, summary: String, options: [ConfigField] = [], layout: BatchLayout, defaultDataset: String = "mnist",
+    public init(name: String, summary: String, options: [ConfigField] = [], layout: BatchLayout, minimumBatchSize: Int = 2,
+                defaultDataset: String = "mnist",
                 defaultShape: DataShape, defaults: [String: JSONValue] = [:],
                 validate: @escaping (TrainingConfig) throws -> Void = { _ in },
                 makeGenerator: (([String: String]) throws -> any SampleableGenerator)? = nil,
@@ -52,6 +56,7 @@ public struct ModelFamily: @unchecked Sendable {
         self.summary = summary
         self.options = options
         self.layout = layout
+        self.minimumBatchSize = minimumBatchSize
         self.defaultDataset = defaultDataset
         self.defaultShape = defaultShape
         self.defaults = defaults

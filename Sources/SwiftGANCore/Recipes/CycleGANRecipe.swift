@@ -35,13 +35,10 @@ public final class CycleGANRecipe: GANRecipe {
         options: [ConfigField(option: "lambdaCycle", default: Float(10), help: "Weight λ of the cycle-consistency loss (0: none, the ablation)."),
                   ConfigField(option: "lambdaIdentity", default: Float(0.5), help: "Weight of the identity loss, as a multiple of λ (0: none)."),
                   ConfigField(option: "poolSize", default: 50, help: "Past fakes kept for each discriminator (CycleGAN's image pool; 0: none).")],
-        layout: .unpaired, defaultDataset: "mnist-thin2thick", defaultShape: DataShape(sample: [1, 32, 32]),
+        layout: .unpaired, minimumBatchSize: 1, defaultDataset: "mnist-thin2thick", defaultShape: DataShape(sample: [1, 32, 32]),
         defaults: ["loss": .string(GANLoss.lsgan.rawValue), "learningRateG": .double(2e-4), "batchSize": .int(8)],
         validate: { config in
-            for (key, flag) in [("lambdaCycle", "lambda-cycle"), ("lambdaIdentity", "lambda-identity")] {
-                let value = config.option(key, as: Float.self) ?? 0
-                if value < 0 { throw ConfigError("--\(flag) [\(key)] must not be negative, got \(value)") }
-            }
+            try config.requireNonNegative("lambdaCycle", "lambdaIdentity")
             let pool = config.option("poolSize", as: Int.self) ?? 0
             if pool < 0 || pool > 100_000 { throw ConfigError("--pool-size [poolSize] must be between 0 and 100000, got \(pool)") }
             if config.loss != .lsgan { throw ConfigError("model cyclegan trains with the least-squares loss (--loss lsgan), not \(config.loss.rawValue)") }
@@ -69,13 +66,9 @@ public final class CycleGANRecipe: GANRecipe {
         let poolSize: Int = config.option("poolSize") ?? 50
         poolA = poolSize > 0 ? ReplayBuffer(capacity: poolSize, seed: config.seed &+ 0x900_0A) : nil
         poolB = poolSize > 0 ? ReplayBuffer(capacity: poolSize, seed: config.seed &+ 0x900_0B) : nil
-        models = [NamedModel("G_AB", generatorAB, role: .generator), NamedModel("G_BA", generatorBA, role: .generator),
-                  NamedModel("D_A", discriminatorA, role: .discriminator), NamedModel("D_B", discriminatorB, role: .discriminator)]
-        optimizerG = config.adam(generatorAB.parameters() + generatorBA.parameters(), learningRate: config.learningRateG)
-        optimizerD = config.adam(discriminatorA.parameters() + discriminatorB.parameters(), learningRate: config.learningRateD)
-        let schedule = LearningRateSchedule.linearDecay(from: config.decayLearningRateFrom ?? config.steps / 2, until: config.steps)
-        optimizers = [NamedOptimizer("G", optimizerG, updates: ["G_AB", "G_BA"], schedule: schedule),
-                      NamedOptimizer("D", optimizerD, updates: ["D_A", "D_B"], schedule: schedule)]
+        let quartet = CycleQuartet(config: config, generatorAB: generatorAB, generatorBA: generatorBA,
+                                   discriminatorA: discriminatorA, discriminatorB: discriminatorB)
+        (models, optimizerG, optimizerD, optimizers) = (quartet.models, quartet.optimizerG, quartet.optimizerD, quartet.optimizers)
     }
 
     public var randomStreams: [String: RandomGenerator] {

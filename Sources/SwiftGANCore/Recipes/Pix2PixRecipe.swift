@@ -30,13 +30,10 @@ public final class Pix2PixRecipe: GANRecipe {
         options: [ConfigField(option: "lambdaL1", default: Float(100), help: "Weight λ of G's L1 loss against the target."),
                   ConfigField(option: "lambdaGAN", default: Float(1), flag: "lambda-gan",
                               help: "Weight of G's adversarial loss (0: L1 alone, the paper's ablation).")],
-        layout: .paired, defaultDataset: "edges2fashion", defaultShape: DataShape(sample: [1, 32, 32]),
+        layout: .paired, minimumBatchSize: 1, defaultDataset: "edges2fashion", defaultShape: DataShape(sample: [1, 32, 32]),
         defaults: ["learningRateG": .double(2e-4), "batchSize": .int(16)],
         validate: { config in
-            for (key, flag) in [("lambdaL1", "lambda-l1"), ("lambdaGAN", "lambda-gan")] {
-                let value = config.option(key, as: Float.self) ?? 0
-                if value < 0 { throw ConfigError("--\(flag) [\(key)] must not be negative, got \(value)") }
-            }
+            try config.requireNonNegative("lambdaL1", "lambdaGAN")
             try validateTranslation(config, name: "pix2pix")
         },
         makeTranslator: { metadata in

@@ -25,8 +25,7 @@ public final class ToyCycleGANRecipe: GANRecipe {
         options: [ConfigField(option: "lambdaCycle", default: Float(10), help: "Weight λ of the cycle-consistency loss.")],
         layout: .unpaired, defaultDataset: "ring8-grid25", defaultShape: DataShape(sample: [2]),
         validate: { config in
-            let lambda = config.option("lambdaCycle", as: Float.self) ?? 10
-            if lambda < 0 { throw ConfigError("--lambda-cycle [lambdaCycle] must not be negative, got \(lambda)") }
+            try config.requireNonNegative("lambdaCycle")
             if config.orthogonalRegularization > 0 { throw ConfigError("model toy-cycle does not support --orthogonal-reg") }
         },
         makeRecipe: { config, shape in
@@ -43,13 +42,9 @@ public final class ToyCycleGANRecipe: GANRecipe {
                        Linear(64, outputs, generator: &rng))
         }
         generatorAB = mlp(2); generatorBA = mlp(2); discriminatorA = mlp(1); discriminatorB = mlp(1)
-        models = [NamedModel("G_AB", generatorAB, role: .generator), NamedModel("G_BA", generatorBA, role: .other),
-                  NamedModel("D_A", discriminatorA, role: .other), NamedModel("D_B", discriminatorB, role: .discriminator)]
-        optimizerG = config.adam(generatorAB.parameters() + generatorBA.parameters(), learningRate: config.learningRateG)
-        optimizerD = config.adam(discriminatorA.parameters() + discriminatorB.parameters(), learningRate: config.learningRateD)
-        let schedule = LearningRateSchedule.linearDecay(from: config.decayLearningRateFrom ?? config.steps / 2, until: config.steps)
-        optimizers = [NamedOptimizer("G", optimizerG, updates: ["G_AB", "G_BA"], schedule: schedule),
-                      NamedOptimizer("D", optimizerD, updates: ["D_A", "D_B"], schedule: schedule)]
+        let quartet = CycleQuartet(config: config, generatorAB: generatorAB, generatorBA: generatorBA,
+                                   discriminatorA: discriminatorA, discriminatorB: discriminatorB)
+        (models, optimizerG, optimizerD, optimizers) = (quartet.models, quartet.optimizerG, quartet.optimizerD, quartet.optimizers)
     }
 
     public func step(_ step: Int, diagnostics: Bool, nextBatch: () -> Batch) -> StepStatistics {

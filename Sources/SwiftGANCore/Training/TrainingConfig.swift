@@ -138,6 +138,15 @@ public struct TrainingConfig: Sendable, Equatable {
         allFields.first { $0.key == key }.flatMap { T(json: $0.value(in: self)) }
     }
 
+    /// Throws, naming the flag and the key, when one of the settings `keys` (weights of loss
+    /// terms, mostly) is negative.
+    public func requireNonNegative(_ keys: String...) throws {
+        for key in keys {
+            guard let field = allFields.first(where: { $0.key == key }), let value = Float(json: field.value(in: self)) else { continue }
+            if value < 0 { throw ConfigError("--\(field.flag) [\(key)] must not be negative, got \(value)") }
+        }
+    }
+
     /// Checks the values a user can get wrong, with a message that names the field.
     public func validate() throws {
         let family = try ModelRegistry.family(named: model)
@@ -148,7 +157,7 @@ public struct TrainingConfig: Sendable, Equatable {
             throw ConfigError("--\(field.flag) [\(key)] \(rule), got \(field.value(in: self))")
         }
         try check(steps > 0, "steps", "must be positive")
-        try check(batchSize > 1 && batchSize <= 1 << 16, "batchSize", "must be in 2...65536")
+        try check(batchSize >= family.minimumBatchSize && batchSize <= 1 << 16, "batchSize", "must be in \(family.minimumBatchSize)...65536")
         for key in ["sampleEvery", "logEvery", "checkpointEvery", "keepCheckpoints", "discriminatorSteps", "regularizationInterval"] {
             try check((fields.first { $0.key == key }.flatMap { Int(json: $0.value(in: self)) } ?? 1) > 0, key, "must be positive")
         }
