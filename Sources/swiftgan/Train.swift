@@ -22,10 +22,10 @@ struct Train: ParsableCommand {
 
             DATASETS (--dataset):
               mnist, fashion-mnist   IDX files (--data-dir: where they are)
-              edges2fashion          paired: Fashion-MNIST edge maps → images, 32×32 (for
-                                     Pix2Pix, not yet in this version)
+              edges2fashion          paired: Fashion-MNIST edge maps → images, 32×32
+                                     (--model pix2pix)
               mnist-thin2thick       unpaired: thinned ↔ thickened MNIST digits, 32×32
-                                     (for CycleGAN, not yet in this version)
+                                     (--model cyclegan)
               folder                 your images (--data-dir DIR, detected when DIR holds
                                      images): DIR/<class>/*.png|jpg (labeled), DIR/*.png
                                      (unlabeled), DIR/A + DIR/B (paired, same names),

@@ -8,6 +8,9 @@ Run from the repository root with the reference venv (PyTorch is never a depende
 Every tensor is stored as float32. "Sampled" means every max(1, numel // 4000)-th element of the
 flattened tensor (see sampled()); "formula weights" means init_translation() below. Writes, next
 to this script:
+  image_similarity.safetensors
+        L1, PSNR and SSIM of "outputs" against "targets" ([5,1,28,28], near to far) and of
+        "rgb_outputs" against "rgb_targets" ([2,3,16,20]) from scikit-image (make_similarity())
   translation_ops.safetensors
         reflection padding as a function of its input, in float64 like ops.safetensors:
         "NAME.in0", "NAME.out", the output weights "NAME.w", the gradient of sum(out * w)
@@ -18,7 +21,7 @@ to this script:
           reflection_pad_asym  F.pad(x, (2, 1, 0, 3), mode="reflect") (left 2, right 1, top 0,
                                bottom 3), x [1,2,4,5]
   pix2pix_parity.safetensors
-        UNetGenerator(1) with formula weights, eval mode, in float32:
+        UNetGenerator(1) with formula weights (float32), eval mode, computed in float64:
           "x" [4,1,32,32] = tanh(formula([4,1,32,32], 2, 0.7)), "outputs" = G(x);
           "x28" [3,1,28,28] = tanh(formula([3,1,28,28], 2, 1.1)),
           "outputs28" = G(pad_to_32(x28))[:, :, 2:30, 2:30]
@@ -37,6 +40,8 @@ to this script:
           "g_grad.NAME"      sampled gradients of G's parameters in the G step
           "g_after.NAME", "d_after.NAME"   sampled parameters after the updates
           "fake_eval_after"  sampled G.eval()(a) after the step
+          "f32_error.KEY"    PyTorch's own float32 error of each gradient, parameter after the step
+                             and fake_eval_after (see with_f32_errors())
   torch_cyclegan_generator.safetensors
         G_AB.state_dict() (float32) from torch.manual_seed(0): G_AB, D_B = cyclegan_models(1);
         G_BA, D_A = cyclegan_models(1); trained 3 steps of torch_zoo_step.py's cyclegan step
@@ -60,6 +65,10 @@ to this script:
           "d_grad.D_A.NAME", "d_grad.D_B.NAME"     sampled gradients of the D step
           "after.G_AB.NAME", "after.G_BA.NAME", "after.D_A.NAME", "after.D_B.NAME"
                               sampled parameters after both updates
+          "f32_error.KEY"     PyTorch's own float32 error of each gradient and parameter after
+                              the step (see with_f32_errors())
+
+scikit-image (for image_similarity) joins the venv: ~/.venvs/ref/bin/pip install scikit-image
 """
 import copy, math, os, sys
 import numpy as np
@@ -84,7 +93,7 @@ def formula(shape, scale, phase):
     v = np.sin(12.9898 * np.arange(n, dtype=np.float64) + phase) * 43758.5453
     return torch.from_numpy(scale * (2 * (v - np.floor(v)) - 1)).reshape(shape).to(torch.get_default_dtype())
 
-FILES = ("translation_ops.safetensors", "pix2pix_parity.safetensors", "pix2pix_step.safetensors",
+FILES = ("translation_ops.safetensors", "image_similarity.safetensors", "pix2pix_parity.safetensors", "pix2pix_step.safetensors",
          "torch_cyclegan_generator.safetensors", "cyclegan_parity.safetensors", "cyclegan_step.safetensors")
 
 
@@ -348,8 +357,32 @@ def make_cyclegan_step():
     return {k: out[k].item() for k in ("loss_g", "loss_gan", "loss_cycle", "loss_identity", "loss_d")}
 
 
+def make_similarity():
+    """Reference L1, PSNR and SSIM from scikit-image (an independent implementation: Gaussian
+    window of sigma 1.5, 11x11, no sample covariance, data range 1, the mean over the positions
+    the whole window covers), per image averaged, for outputs near their targets and far."""
+    from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+    torch.set_default_dtype(torch.float64)
+    targets = torch.tanh(formula((5, 1, 28, 28), 2.0, 4.1))
+    noise = formula((5, 1, 28, 28), 1.0, 5.3) * torch.linspace(0.05, 1.0, 5).reshape(5, 1, 1, 1)
+    outputs = (targets + noise).clamp(-1, 1)
+    rgb_t, rgb_o = torch.tanh(formula((2, 3, 16, 20), 2.0, 6.7)), torch.tanh(formula((2, 3, 16, 20), 2.0, 7.9))
+    out = {"outputs": outputs, "targets": targets, "rgb_outputs": rgb_o, "rgb_targets": rgb_t}
+    for prefix, o, t in (("", outputs, targets), ("rgb_", rgb_o, rgb_t)):
+        o01, t01 = ((o + 1) / 2).numpy(), ((t + 1) / 2).numpy()
+        out[prefix + "l1"] = (o - t).abs().mean().reshape(1)
+        psnr = [peak_signal_noise_ratio(t01[i], o01[i], data_range=1.0) for i in range(len(o01))]
+        ssim = [np.mean([structural_similarity(t01[i, c], o01[i, c], data_range=1.0, gaussian_weights=True, sigma=1.5,
+                                               use_sample_covariance=False) for c in range(o01.shape[1])])
+                for i in range(len(o01))]
+        out[prefix + "psnr"] = torch.tensor([float(np.mean(psnr))])
+        out[prefix + "ssim"] = torch.tensor([float(np.mean(ssim))])
+    save(out, "image_similarity.safetensors")
+
+
 if __name__ == "__main__":
     make_ops()
+    make_similarity()
     make_pix2pix_parity()
     print("pix2pix step losses:", make_pix2pix_step())
     make_cyclegan_parity()
