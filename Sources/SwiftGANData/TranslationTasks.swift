@@ -6,8 +6,12 @@ import Foundation
 /// - `edges2fashion` (paired): B is a Fashion-MNIST image padded to 32×32 with the background
 ///   (byte 0, -1 when scaled); A is its outline, `edgeMap(_:side:)`. Fashion-MNIST's own splits.
 /// - `mnist-thin2thick` (unpaired): MNIST padded to 32×32; domain A holds the first half of a
-///   split thinned by `erode`, domain B the second half thickened by `dilate`, so no digit is in
-///   both domains (`ByteImageCollection.sourceIndices` names each image's source). Labels kept.
+///   split with its strokes as they are (thin), domain B the second half thickened by `dilate`
+///   (about twice the ink), so no digit is in both domains (`ByteImageCollection.sourceIndices`
+///   names each image's source). Labels kept. (A 3×3 erosion for A left 12 of a digit's ~96 ink
+///   pixels, and the shipped MNIST evaluator read only 46% of those digits, so no translation
+///   into A could be judged by whether its label survived; the plain digits it reads at 98.7%,
+///   the dilated ones at 95.8%.)
 public enum TranslationTasks {
     /// The side of the padded images.
     public static let side = 32
@@ -46,7 +50,7 @@ public enum TranslationTasks {
                 return ByteImageCollection(pixels: pixels, imageShape: [1, side, side], labels: Array(labels[range]),
                                            classNames: (0..<10).map(String.init), sourceIndices: Array(range))
             }
-            return .unpaired(a: domain(0..<half, erode), b: domain(half..<n, dilate))
+            return .unpaired(a: domain(0..<half) { image, _ in image }, b: domain(half..<n, dilate))
         }
         return LoadedDataset(name: "mnist-thin2thick", train: try split(.train), test: try split(.test))
     }
@@ -95,19 +99,14 @@ public enum TranslationTasks {
         return out
     }
 
-    /// 3×3 grayscale erosion: each pixel becomes the minimum of its neighbourhood (inside the image).
-    public static func erode(_ image: [UInt8], side: Int) -> [UInt8] { neighbourhood(image, side: side, min) }
-
     /// 3×3 grayscale dilation: each pixel becomes the maximum of its neighbourhood (inside the image).
-    public static func dilate(_ image: [UInt8], side: Int) -> [UInt8] { neighbourhood(image, side: side, max) }
-
-    private static func neighbourhood(_ image: [UInt8], side: Int, _ combine: (UInt8, UInt8) -> UInt8) -> [UInt8] {
+    public static func dilate(_ image: [UInt8], side: Int) -> [UInt8] {
         var out = image
         for y in 0..<side {
             for x in 0..<side {
                 var v = image[y * side + x]
                 for ny in max(0, y - 1)...min(side - 1, y + 1) {
-                    for nx in max(0, x - 1)...min(side - 1, x + 1) { v = combine(v, image[ny * side + nx]) }
+                    for nx in max(0, x - 1)...min(side - 1, x + 1) { v = max(v, image[ny * side + nx]) }
                 }
                 out[y * side + x] = v
             }

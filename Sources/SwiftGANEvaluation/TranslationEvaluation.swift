@@ -24,6 +24,9 @@ public struct TranslationReport: Codable, Sendable {
         public var recall: Double?
         /// The share of outputs the evaluator gives their input's label.
         public var labelPreservation: Double?
+        /// The evaluator's accuracy on the target domain's real test images: how far it can
+        /// read labels in that domain at all, the ceiling label preservation is measured under.
+        public var targetAccuracy: Double?
     }
 
     public var run: String
@@ -118,17 +121,24 @@ public enum TranslationEvaluation {
             }
             if let evaluator {
                 try evaluator.checkInput(outputs.shape, "\(file)'s outputs")
-                let fake = evaluator.extract(outputs), real = evaluator.extract(targets).features
-                let metrics = try MetricReport.compare(real: real, fake: fake.features, metrics: [.fid, .pr])
+                let fake = evaluator.extract(outputs), real = evaluator.extract(targets)
+                let metrics = try MetricReport.compare(real: real.features, fake: fake.features, metrics: [.fid, .pr])
                 (result.fid, result.precision, result.recall) = (metrics.fid, metrics.precision, metrics.recall)
                 if let labels = source.labels, source.classNames.count == evaluator.classCount {
-                    let predicted = fake.probabilities.argmaxRows()
-                    result.labelPreservation = Double(zip(predicted, labels.prefix(count)).filter { $0 == $1 }.count) / Double(count)
+                    result.labelPreservation = accuracy(fake.probabilities, Array(labels.prefix(count)))
+                }
+                if let labels = target.labels, target.classNames.count == evaluator.classCount {
+                    result.targetAccuracy = accuracy(real.probabilities, Array(labels.prefix(targets.shape[0])))
                 }
             }
             report.directions.append(result)
         }
         return report
+    }
+
+    /// The share of rows whose most probable class is their label.
+    static func accuracy(_ probabilities: Tensor, _ labels: [Int]) -> Double {
+        Double(zip(probabilities.argmaxRows(), labels).filter { $0 == $1 }.count) / Double(labels.count)
     }
 
     /// The images with `border` pixels cut from every side.

@@ -256,6 +256,7 @@ func printTranslationReport(_ report: TranslationReport, json: Bool) {
         func line(_ name: String, _ value: Double?) { if let value { print(String(format: "  %-20@ %.6g", name, value)) } }
         line("L1", d.l1); line("PSNR (dB)", d.psnr); line("SSIM", d.ssim); line("FID", d.fid)
         line("precision", d.precision); line("recall", d.recall); line("label preservation", d.labelPreservation)
+        line("target accuracy", d.targetAccuracy)
     }
 }
 

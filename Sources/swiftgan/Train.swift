@@ -24,7 +24,7 @@ struct Train: ParsableCommand {
               mnist, fashion-mnist   IDX files (--data-dir: where they are)
               edges2fashion          paired: Fashion-MNIST edge maps → images, 32×32
                                      (--model pix2pix)
-              mnist-thin2thick       unpaired: thinned ↔ thickened MNIST digits, 32×32
+              mnist-thin2thick       unpaired: MNIST digits ↔ the same dilated 3×3, 32×32
                                      (--model cyclegan)
               folder                 your images (--data-dir DIR, detected when DIR holds
                                      images): DIR/<class>/*.png|jpg (labeled), DIR/*.png

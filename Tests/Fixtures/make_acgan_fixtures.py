@@ -80,7 +80,11 @@ def main():
     init_by_sorted_names(G, transposed=True)
     init_by_sorted_names(D)
     z1 = formula((BATCH, zoo.CGAN_Z_DIM), 1.7, 0.5)
-    z2 = formula((BATCH, zoo.CGAN_Z_DIM), 1.3, 1.5)
+    # Phase 2.6, not the other fixtures' 1.5: with 1.5 a pre-activation of D's LeakyReLU on G's
+    # fakes lies 5.7e-8 from 0, within float32 rounding, so a change of summation order anywhere
+    # below it flipped its branch and moved G's gradient by percents; with 2.6 the nearest is
+    # 2.8e-6 away.
+    z2 = formula((BATCH, zoo.CGAN_Z_DIM), 1.3, 2.6)
     real = torch.tanh(formula((BATCH, 1, 28, 28), 2.0, 2.5))
     y = cgan.labels_for(BATCH)
 

@@ -61,7 +61,7 @@ import Testing
             }
         }
         let root = try Fixtures.temporaryDirectory()
-        let base = ["train", "--model", "pix2pix", "--data-dir", data, "--steps", "4", "--batch", "2", "--checkpoint-every", "2",
+        let base = ["train", "--model", "pix2pix", "--data-dir", data, "--resolution", "32", "--steps", "4", "--batch", "2", "--checkpoint-every", "2",
                     "--sample-every", "2", "--log-every", "2", "--seed", "5"]
         let whole = try cli.swiftgan(base + ["--out", root + "/whole"])
         #expect(whole.status == 0, "train failed: \(whole.error)")
@@ -108,7 +108,7 @@ import Testing
             }
         }
         let run = try Fixtures.temporaryDirectory() + "/run"
-        let train = try cli.swiftgan(["train", "--model", "cyclegan", "--data-dir", data, "--steps", "3", "--batch", "2",
+        let train = try cli.swiftgan(["train", "--model", "cyclegan", "--data-dir", data, "--resolution", "32", "--steps", "3", "--batch", "2",
                                       "--pool-size", "3", "--sample-every", "3", "--out", run])
         #expect(train.status == 0, "train failed: \(train.error)")
         for name in ["G_AB", "G_BA", "D_A", "D_B"] {
@@ -129,9 +129,14 @@ import Testing
     /// at the peer's batch size.
     @Test func trainsOnTheBuiltInTasksAndEvaluatesWithTheShippedEvaluators() throws {
         let root = try Fixtures.temporaryDirectory()
-        let pix = try cli.swiftgan(["train", "--model", "pix2pix", "--dataset", "edges2fashion", "--steps", "2", "--batch", "2",
-                                    "--out", root + "/edges"])
+        let pix = try cli.swiftgan(["train", "--model", "pix2pix", "--dataset", "edges2fashion", "--lambda-gan", "0", "--steps", "2",
+                                    "--batch", "2", "--log-every", "1", "--out", root + "/edges"])
         #expect(pix.status == 0, "train failed: \(pix.error)")
+        // L1 alone: G's loss is 100 times its L1 term, whatever D says.
+        let last = try String(contentsOfFile: root + "/edges/log.jsonl", encoding: .utf8).split(separator: "\n").last!
+        let record = try JSONSerialization.jsonObject(with: Data(last.utf8)) as! [String: Any]
+        let (lossG, l1) = ((record["loss_g"] as! NSNumber).doubleValue, (record["loss_l1"] as! NSNumber).doubleValue)
+        #expect(abs(lossG - 100 * l1) < 1e-3 * lossG, "loss_g \(lossG), loss_l1 \(l1)")
         let cyc = try cli.swiftgan(["train", "--model", "cyclegan", "--dataset", "mnist-thin2thick", "--data-dir", Fixtures.mnistDirectory,
                                     "--steps", "2", "--batch", "2", "--out", root + "/digits"])
         #expect(cyc.status == 0, "train failed: \(cyc.error)")
