@@ -100,8 +100,8 @@ struct Eval: ParsableCommand {
 
     func validate() throws {
         if runDirectory != nil {
-            if weights != nil || realVsReal || model != nil || truncateZ != nil {
-                throw ValidationErrorLine(message: "--run evaluates a run's own generators; drop --weights, --model, --real-vs-real and --truncate-z")
+            if weights != nil || realVsReal || model != nil || truncateZ != nil || data.dataDir != nil {
+                throw ValidationErrorLine(message: "--run evaluates a run's own generators on its own dataset; drop --weights, --model, --real-vs-real, --truncate-z and --data-dir")
             }
             if n < 10 { throw ValidationErrorLine(message: "--n must be at least 10") }
             return

@@ -192,6 +192,7 @@ import Testing
         #expect(back.loss == .nonSaturating && back.learningRateG == 2e-4 && back.beta1 == 0.5 && back.modeSeeking.weight == 0.1)
         try back.apply(arguments: ["--model", "acgan"])
         #expect(back.learningRateG == 1e-4 && back.modeSeeking.weight == 0, "acgan has neither of cgan's defaults")
+        #expect(back.options["modeSeeking"] == nil, "nor a stale entry of cgan's option in config.json")
         #expect(try BenchmarkSetup.config("biggan") == defaults, "bench times the family with its defaults")
         #expect(throws: ConfigError.self) { try TrainingConfig.resolve(file: nil, arguments: ["--model", "biggan", "--r1", "1"]).validate() }
     }

@@ -54,8 +54,11 @@ extension TrainingConfig {
         for field in Self.fields where field.key != "model" && field.value(in: self) == field.value(in: old) {
             try field.set(field.value(in: new), in: &self)
         }
-        // The new family's defaults for its own options, unless one was set to something else.
+        // The new family's defaults for its own options, unless one was set to something else;
+        // the old family's options still at their defaults go (the new family has no such setting).
         for (key, value) in new.options where options[key] == old.options[key] { options[key] = value }
+        let declared = Set(try ModelRegistry.family(named: model).options.map(\.key))
+        for key in Array(options.keys) where !declared.contains(key) && options[key] == old.options[key] { options[key] = nil }
     }
 
     /// One line for `train --help`: the family's defaults as flags.

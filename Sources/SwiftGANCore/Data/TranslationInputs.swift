@@ -35,7 +35,8 @@ public struct TranslationInputs {
         if isDirectory.boolValue {
             let names = ImageFolder.imageNames(in: path, recursive: false)
             guard !names.isEmpty else { throw DataError(path: path, "holds no PNG or JPEG images") }
-            var groups: [Group] = []
+            // Images by size, in the order first met; each size stacked once at the end.
+            var bySize: [(shape: [Int], images: [Tensor], names: [String])] = []
             for name in names {
                 let image: Tensor
                 do { image = try imageTensor(path + "/" + name, channels: channels) } catch {
@@ -43,15 +44,15 @@ public struct TranslationInputs {
                     continue
                 }
                 let stem = (name as NSString).deletingPathExtension
-                if let i = groups.firstIndex(where: { $0.images.shape.dropFirst() == image.shape.dropFirst() }) {
-                    groups[i].images = Tensor.concat([groups[i].images, image], axis: 0)
-                    groups[i].names.append(stem)
+                if let i = bySize.firstIndex(where: { $0.shape == image.shape }) {
+                    bySize[i].images.append(image)
+                    bySize[i].names.append(stem)
                 } else {
-                    groups.append(Group(images: image, names: [stem]))
+                    bySize.append((image.shape, [image], [stem]))
                 }
             }
-            guard !groups.isEmpty else { throw DataError(path: path, "none of its images could be read") }
-            return TranslationInputs(groups: groups, isArray: false)
+            guard !bySize.isEmpty else { throw DataError(path: path, "none of its images could be read") }
+            return TranslationInputs(groups: bySize.map { Group(images: Tensor.concat($0.images, axis: 0), names: $0.names) }, isArray: false)
         }
         if path.lowercased().hasSuffix(".npy") {
             let array = try NPY.read(path)
