@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import SwiftGAN
 
+/// "1 image", "3 images".
+private func imageCount(_ n: Int) -> String { n == 1 ? "1 image" : "\(n) images" }
+
 struct Translate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Translate images with a trained Pix2Pix or CycleGAN generator.",
@@ -61,7 +64,7 @@ struct Translate: ParsableCommand {
             if let png {
                 let all = Tensor.concat(outputs, axis: 0)
                 try AtomicFile.write(all.shape[0] == 1 ? TranslationInputs.png(all) : ImageGrid.png(all), to: png)
-                print("wrote \(png) (\(all.shape[0]) images)")
+                print("wrote \(png) (\(imageCount(all.shape[0])))")
             }
             if let out {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -70,7 +73,7 @@ struct Translate: ParsableCommand {
                         try AtomicFile.write(TranslationInputs.png(output.slice(axis: 0, i..<(i + 1))), to: "\(out)/\(name).png")
                     }
                 }
-                print("wrote \(inputs.count) images to \(out)/ (\(family.name))")
+                print("wrote \(imageCount(inputs.count)) to \((out as NSString).standardizingPath)/ (\(family.name))")
             }
         }
     }
