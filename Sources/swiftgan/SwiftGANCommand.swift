@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SwiftGAN
 
 @main
@@ -7,6 +8,13 @@ struct SwiftGANCommand: ParsableCommand {
         commandName: "swiftgan",
         abstract: "Train, sample and benchmark Generative Adversarial Networks.",
         subcommands: [Train.self, Sample.self, Translate.self, Bench.self, Metrics.self, Eval.self, Evaluator.self])
+
+    static func main() {
+        // A write past the file-size limit (`ulimit -f`) then fails with EFBIG, which the
+        // writers report as an error, instead of killing the process mid-write.
+        signal(SIGXFSZ, SIG_IGN)
+        main(nil)
+    }
 }
 
 

@@ -73,6 +73,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        var stopSignal: Int32?
         let summary = try reportingErrors { () throws -> TrainingRun.Summary in
             let run: TrainingRun
             if let resume {
@@ -81,7 +82,16 @@ struct Train: ParsableCommand {
                 let resolved = try TrainingConfig.resolve(file: config, arguments: settings)
                 run = try TrainingRun(config: resolved, directory: out!, overwrite: overwrite)
             }
-            return try run.run()
+            let signals = StopSignals.install()
+            let summary = try run.run(stoppingWhen: { signals.received != nil })
+            stopSignal = signals.received
+            return summary
+        }
+        if summary.stopped {
+            let signal = stopSignal ?? SIGINT
+            print("stopped by \(StopSignals.name(signal)) at step \(summary.steps); checkpoint written")
+            print("continue with: swiftgan train --resume \(summary.directory)")
+            throw ExitCode(128 + signal)
         }
         print(String(format: "trained to step %d in %.1f s; final D loss %.4f, G loss %.4f",
                      summary.steps, summary.seconds, summary.finalLossD, summary.finalLossG))

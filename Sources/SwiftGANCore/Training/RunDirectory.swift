@@ -29,7 +29,9 @@ public struct RunDirectory {
     /// Prepares `path` for a new run: it must not exist, be empty, or (with `overwrite`) hold a
     /// SwiftGAN run, whose files are then removed. A directory with other contents is refused,
     /// so a mistyped `--out` never deletes anyone's files.
-    public init(creating path: String, model: String, overwrite: Bool) throws {
+    /// The configuration is written before the marker, so every run directory a resume can
+    /// open has its `config.json`.
+    public init(creating path: String, config: TrainingConfig, overwrite: Bool) throws {
         self.path = path
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
@@ -58,7 +60,8 @@ public struct RunDirectory {
         } catch {
             throw ConfigError("\(path): cannot create the run directory (\(error.localizedDescription))")
         }
-        let marker = Marker(format: WeightsMetadata.currentFormat, model: model)
+        try writeConfig(config)
+        let marker = Marker(format: WeightsMetadata.currentFormat, model: config.model)
         try AtomicFile.write(JSONEncoder().encode(marker), to: file(Self.markerName))
     }
 
@@ -153,6 +156,7 @@ public final class JSONLinesLog {
     }
 
     private let handle: FileHandle
+    private let path: String
 
     /// Opens `path` for appending; with `keepingStepsUpTo`, lines of later steps (written after
     /// the checkpoint a run resumes from) are dropped first.
@@ -172,9 +176,11 @@ public final class JSONLinesLog {
         guard let handle = FileHandle(forWritingAtPath: path) else { throw ConfigError("\(path): cannot open the log for writing") }
         handle.seekToEndOfFile()
         self.handle = handle
+        self.path = path
     }
 
-    public func append(_ record: [String: Value]) {
+    /// Appends one record; throws (naming the log) when the write fails, a full disk say.
+    public func append(_ record: [String: Value]) throws {
         let fields = record.sorted { $0.key < $1.key }.map { key, value -> String in
             let text: String
             switch value {
@@ -185,7 +191,9 @@ public final class JSONLinesLog {
             }
             return "\(JSONText.quoted(key)): \(text)"
         }
-        handle.write(("{" + fields.joined(separator: ", ") + "}\n").data(using: .utf8)!)
+        do { try handle.write(contentsOf: Data(("{" + fields.joined(separator: ", ") + "}\n").utf8)) } catch {
+            throw ConfigError("\(path): cannot append to the log (\(error.localizedDescription))")
+        }
     }
 
     /// The (step, D loss, G loss) of every loss record in a log file.

@@ -39,7 +39,7 @@ public final class TrainingRun {
         self.config = config
         data = try TrainingData(config: config, warn: Self.warn)
         trainer = try Self.makeTrainer(config, data)
-        self.directory = try RunDirectory(creating: directory, model: config.model, overwrite: overwrite)
+        self.directory = try RunDirectory(creating: directory, config: config, overwrite: overwrite)
         alarms = TrainingAlarms()
         startStep = 0
     }
@@ -60,9 +60,14 @@ public final class TrainingRun {
         self.directory = run
         data = try TrainingData(config: config, warn: Self.warn)
         trainer = try Self.makeTrainer(config, data)
-        let (dataState, savedAlarms) = try Checkpoint.restoreLatest(trainer, from: run.file("checkpoints"))
-        try data.restore(dataState)
-        alarms = savedAlarms
+        if let (dataState, savedAlarms) = try Checkpoint.restoreLatest(trainer, from: run.file("checkpoints"), warn: Self.warn) {
+            try data.restore(dataState)
+            alarms = savedAlarms
+        } else {
+            // Stopped before its first checkpoint: the same run from the start.
+            Self.warn("\(directory): no checkpoint was written yet; starting from step 0")
+            alarms = TrainingAlarms()
+        }
         startStep = trainer.stepCount
         guard startStep < config.steps else {
             throw ConfigError("\(directory): the run already has \(startStep) steps of \(config.steps) (pass a larger --steps to extend it)")
@@ -88,7 +93,10 @@ public final class TrainingRun {
 
     /// What a finished run reports.
     public struct Summary {
+        /// The step the run ended at.
         public var steps: Int
+        /// Whether it ended before `config.steps`, asked to stop.
+        public var stopped: Bool
         public var seconds: Double
         public var finalLossD: Float
         public var finalLossG: Float
@@ -110,7 +118,10 @@ public final class TrainingRun {
         return Diversity.meanPairwiseDistance(flat, groups: classes)
     }
 
-    public func run() throws -> Summary {
+    /// Trains to `config.steps`, or until `shouldStop` (asked after every step) says so: then
+    /// the step just finished gets a checkpoint, the weights and the report, and the summary
+    /// says the run stopped early (`StopSignals` asks it on SIGINT and SIGTERM).
+    public func run(stoppingWhen shouldStop: () -> Bool = { false }) throws -> Summary {
         try directory.writeConfig(config)
         let recipe = trainer.recipe
         let log = try JSONLinesLog(path: directory.file("log.jsonl"), keepingStepsUpTo: startStep)
@@ -128,6 +139,7 @@ public final class TrainingRun {
         var last = StepStatistics(lossD: .nan, lossG: .nan, realScore: .nan, fakeScore: .nan)
         var toyEvaluation: ToyDistribution.Evaluation?
         var windowStart = Date(), windowSteps = 0
+        var finalStep = config.steps
 
         for step in (startStep + 1)...config.steps {
             let logging = step % config.logEvery == 0 || step == config.steps
@@ -135,12 +147,12 @@ public final class TrainingRun {
             windowSteps += 1
             if !last.isFinite || logging {
                 let diversity = last.isFinite ? recipe.panel(fixed).diversity : nil
-                log.append(record(step: step, stats: last, diversity: diversity,
+                try log.append(record(step: step, stats: last, diversity: diversity,
                                   stepsPerSecond: Double(windowSteps) / max(Date().timeIntervalSince(windowStart), 1e-9)))
                 history.append((step, last.lossD, last.lossG))
                 windowStart = Date(); windowSteps = 0
                 for alarm in alarms.check(step: step, stats: last, diversity: diversity, bceLoss: config.loss.usesBCETargets) {
-                    log.append(["step": .number(Double(step)), "alarm": .text(alarm.kind.rawValue), "evidence": .text(alarm.evidence)])
+                    try log.append(["step": .number(Double(step)), "alarm": .text(alarm.kind.rawValue), "evidence": .text(alarm.evidence)])
                     if showProgress { FileHandle.standardError.write(Data((alarm.description + "\n").utf8)) }
                 }
             }
@@ -154,11 +166,12 @@ public final class TrainingRun {
                 sampleFiles.append(name)
                 if let evaluation {
                     toyEvaluation = evaluation
-                    log.append(["step": .number(Double(step)), "modes_covered": .number(Double(evaluation.modesCovered)),
+                    try log.append(["step": .number(Double(step)), "modes_covered": .number(Double(evaluation.modesCovered)),
                                 "high_quality": .number(evaluation.highQualityFraction)])
                 }
             }
-            if step % config.checkpointEvery == 0 || step == config.steps {
+            let stopping = step < config.steps && shouldStop()
+            if step % config.checkpointEvery == 0 || step == config.steps || stopping {
                 try Checkpoint.save(trainer, data: data.state, alarms: alarms, in: directory.file("checkpoints"),
                                     keep: config.keepCheckpoints)
                 try directory.saveWeights(trainer)
@@ -166,10 +179,11 @@ public final class TrainingRun {
             if showProgress {
                 progress.update(step: step, fields: [("D", last.lossD), ("G", last.lossG), ("D(x)", last.realScore), ("D(G(z))", last.fakeScore)])
             }
+            if stopping { finalStep = step; break }
         }
         let seconds = Date().timeIntervalSince(start)
-        try writeReport(history: history, sampleFiles: sampleFiles, seconds: seconds, last: last, toy: toyEvaluation)
-        return Summary(steps: config.steps, seconds: seconds, finalLossD: last.lossD, finalLossG: last.lossG,
+        try writeReport(history: history, sampleFiles: sampleFiles, seconds: seconds, step: finalStep, last: last, toy: toyEvaluation)
+        return Summary(steps: finalStep, stopped: finalStep < config.steps, seconds: seconds, finalLossD: last.lossD, finalLossG: last.lossG,
                        directory: directory.path, samplePath: directory.file("samples/latest.png"),
                        alarms: alarms.raised, toyEvaluation: toyEvaluation)
     }
@@ -219,7 +233,7 @@ public final class TrainingRun {
         return (try directory.savePanel(png, step: step), target.evaluate(generated))
     }
 
-    private func writeReport(history: [(step: Int, d: Float, g: Float)], sampleFiles: [String], seconds: Double,
+    private func writeReport(history: [(step: Int, d: Float, g: Float)], sampleFiles: [String], seconds: Double, step: Int,
                              last: StepStatistics, toy: ToyDistribution.Evaluation?) throws {
         let plot = LinePlot(title: "\(config.model) on \(data.name): losses", xLabel: "step", series: [
             .init(name: "D loss", points: history.map { (Double($0.step), Double($0.d)) }, color: "#1f77b4"),
@@ -230,7 +244,7 @@ public final class TrainingRun {
         let samples = try shown.map { ($0, try AtomicFile.read(directory.file($0))) }
         let configJSON = (try? String(contentsOfFile: directory.file("config.json"), encoding: .utf8)) ?? ""
         var summary: [(String, String)] = [
-            ("steps", "\(config.steps)"), ("time (this session)", ProgressLine.duration(seconds)),
+            ("steps", step == config.steps ? "\(step)" : "\(step) of \(config.steps) (stopped; --resume continues it)"), ("time (this session)", ProgressLine.duration(seconds)),
             ("final D loss", String(format: "%.4f", last.lossD)), ("final G loss", String(format: "%.4f", last.lossG)),
             ("final D(x)", String(format: "%.3f", last.realScore)), ("final D(G(z))", String(format: "%.3f", last.fakeScore)),
         ]
