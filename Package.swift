@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
@@ -31,7 +32,7 @@ let package = Package(
         .target(name: "SwiftGANData", dependencies: ["SwiftGANEngine", "CZlib", "SwiftGANImageCodecs"], swiftSettings: v5),
         .target(name: "SwiftGANImages", dependencies: ["SwiftGANEngine", "CZlib"], swiftSettings: v5),
         .target(name: "SwiftGANCore",
-                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages"],
+                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "Yams"],
                 swiftSettings: v5),
         .target(name: "SwiftGANEvaluation",
                 dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANCore", "CLAPACKE"],

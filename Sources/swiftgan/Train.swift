@@ -11,9 +11,9 @@ struct Train: ParsableCommand {
               swiftgan train --resume RUN [--steps N] [SETTINGS...]
             """,
             discussion: """
-            Settings come from the defaults (a model's own, listed under its settings below, replace the global ones), then a JSON file (--config, with any of the [JSON keys] listed under SETTINGS), then the flags; the run directory keeps the resolved whole as config.json.
+            Settings come from the defaults (a model's own, listed under its settings below, replace the global ones), then a JSON or YAML file (--config run.json or run.yaml, with any of the [JSON keys] listed under SETTINGS, the same keys in both), then the flags; the run directory keeps the resolved whole as config.json.
 
-            --resume RUN continues a stopped run from its newest checkpoint with its saved settings, bitwise as if it had never stopped; settings given with it change the saved ones (--steps N extends the run; the model cannot change).
+            --resume RUN continues a stopped run from its newest checkpoint with its saved settings, bitwise as if it had never stopped; settings given with it change the saved ones (--steps N extends the run; the model cannot change). Each checkpoint lists its files' sizes and CRC-32s; a damaged one is passed over, with a warning, for the one before. SIGINT (Ctrl-C) or SIGTERM stop after the current step with a checkpoint (exit status 130 or 143); a second signal quits at once.
 
             A new run needs --out: it refuses a directory that holds other files, and an earlier run unless --overwrite is given (which removes only that run's files).
 
@@ -49,7 +49,7 @@ struct Train: ParsableCommand {
         }.joined()
     }
 
-    @Option(help: "A JSON configuration file (any subset of the settings below).")
+    @Option(help: "A JSON or YAML (.yaml, .yml) configuration file (any subset of the settings below).")
     var config: String?
     @Option(help: "Continue the run in this directory from its newest checkpoint.")
     var resume: String?

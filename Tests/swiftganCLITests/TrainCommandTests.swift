@@ -11,6 +11,36 @@ import Testing
         text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1
     }
 
+    /// `--config run.yaml` as the README shows it: the file's settings, flags over them, the
+    /// resolved whole in config.json; a bad file is a one-line error naming it and the field.
+    @Test func trainsFromAYAMLConfig() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 64)
+        let root = try Fixtures.temporaryDirectory()
+        try Data("""
+            model: mlp
+            dataDirectory: \(data)
+            steps: 4
+            batchSize: 16
+            learningRateD: 3e-4
+            loss: hinge
+            logEvery: 2
+            """.utf8).write(to: URL(fileURLWithPath: root + "/run.yaml"))
+        let result = try cli.swiftgan(["train", "--config", root + "/run.yaml", "--steps", "6", "--out", root + "/run"])
+        #expect(result.status == 0, "\(result.error)")
+        let saved = try TrainingConfig.load(root + "/run/config.json")
+        #expect(saved.steps == 6 && saved.batchSize == 16 && saved.learningRateD == 3e-4 && saved.loss == .hinge)
+        #expect(Checkpoint.list(root + "/run/checkpoints").map(\.step) == [6])
+
+        try Data("steps: 4\nlearningRateG: 0\n".utf8).write(to: URL(fileURLWithPath: root + "/zero.yml"))
+        let zero = try cli.swiftgan(["train", "--config", root + "/zero.yml", "--out", root + "/zero"])
+        #expect(zero.status != 0 && oneLine(zero.error) && zero.error.contains("--lr-g [learningRateG] must be positive"), "\(zero.error)")
+        try Data("steps: 4\nbatch: 8\n".utf8).write(to: URL(fileURLWithPath: root + "/typo.yaml"))
+        let typo = try cli.swiftgan(["train", "--config", root + "/typo.yaml", "--out", root + "/typo"])
+        #expect(typo.status != 0 && oneLine(typo.error) && typo.error.contains("typo.yaml: unknown field 'batch'"), "\(typo.error)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/typo"))
+    }
+
     /// The README's `--resume`: a run trained to 20 steps and resumed from the command line to
     /// 40 ends with the same bytes as a run that went to 40 at once.
     @Test func resumeFromTheCommandLineIsBitwiseExact() throws {

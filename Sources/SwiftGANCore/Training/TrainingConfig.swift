@@ -187,12 +187,18 @@ public struct TrainingConfig: Sendable, Equatable {
         try family.validate(self)
     }
 
-    /// Reads a JSON configuration; fields it leaves out keep their defaults (the model family's
-    /// where it declares some), unknown fields are an error (a typo would otherwise be silently
-    /// ignored). `model` (the `--model` flag) replaces the file's model.
+    /// Reads a configuration file, YAML when its name ends in `.yaml` or `.yml` and JSON
+    /// otherwise; fields it leaves out keep their defaults (the model family's where it declares
+    /// some), unknown fields are an error (a typo would otherwise be silently ignored). `model`
+    /// (the `--model` flag) replaces the file's model. Errors name the file and the field.
     public static func load(_ path: String, model: String? = nil) throws -> TrainingConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError("\(path): no such file") }
         do {
+            let lowercased = path.lowercased()
+            if lowercased.hasSuffix(".yaml") || lowercased.hasSuffix(".yml") {
+                guard let text = String(data: data, encoding: .utf8) else { throw ConfigError("not UTF-8 text") }
+                return try decode(object: YAMLSettings.object(text), model: model)
+            }
             return try decode(data, model: model)
         } catch let error as ConfigError {
             throw ConfigError("\(path): \(error.description)")
@@ -208,6 +214,15 @@ public struct TrainingConfig: Sendable, Equatable {
         } catch {
             throw ConfigError("not a JSON object of settings (\(Self.describe(error)))")
         }
+        return try decode(object: object, model: model)
+    }
+
+    /// Decodes YAML text of fields as `decode(_:model:)` does JSON.
+    public static func decode(yaml text: String, model: String? = nil) throws -> TrainingConfig {
+        try decode(object: YAMLSettings.object(text), model: model)
+    }
+
+    private static func decode(object: [String: JSONValue], model: String?) throws -> TrainingConfig {
         var config = TrainingConfig()
         if let model = object["model"] { try fields[0].set(model, in: &config) }
         if let model { config.model = model }
