@@ -2,7 +2,7 @@
 SWIFTGAN := .build/release/swiftgan
 DEMO_STEPS ?= 3000
 
-.PHONY: demo test bench build bootstrap fixtures clean
+.PHONY: demo test bench fuzz build bootstrap fixtures clean
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -32,9 +32,15 @@ test: build
 bench: build
 	@bash scripts/bench.sh
 
+# Every parser of user files under libFuzzer with the address sanitizer (Fuzz/, scripts/fuzz.sh):
+# FUZZ_RUNS executions per target from the committed seed corpora. CI runs 30 seconds of each.
+FUZZ_RUNS ?= 1000000
+fuzz: bootstrap
+	bash scripts/fuzz.sh --runs $(FUZZ_RUNS)
+
 # Regenerates the PyTorch fixtures (needs the reference venv, see README): every make_*.py.
 fixtures:
 	for script in Tests/Fixtures/make_*.py; do $(HOME)/.venvs/ref/bin/python $$script || exit 1; done
 
 clean:
-	rm -rf .build runs
+	rm -rf .build .build-fuzz runs

@@ -11,7 +11,11 @@ public enum Gzip {
     public static func readMaybeCompressed(_ path: String, expectedSize: ([UInt8]) throws -> Int? = { _ in nil }) throws -> [UInt8] {
         guard FileManager.default.fileExists(atPath: path) else { throw DataError(path: path, "no such file") }
         guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path: path, "cannot read file") }
-        let bytes = [UInt8](data)
+        return try inflateIfCompressed([UInt8](data), path: path, expectedSize: expectedSize)
+    }
+
+    /// `bytes` inflated when they start with the gzip magic number, as they are otherwise.
+    public static func inflateIfCompressed(_ bytes: [UInt8], path: String, expectedSize: ([UInt8]) throws -> Int? = { _ in nil }) throws -> [UInt8] {
         guard bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b else { return bytes }
         return try inflate(bytes, path: path, expectedSize: expectedSize)
     }
@@ -37,7 +41,7 @@ public enum Gzip {
         return Array(output[0..<produced])
     }
 
-    /// Inflates a whole gzip stream (concatenated members included), in chunks of at most 1 MiB,
+    /// Inflates a whole gzip stream (concatenated members included), in chunks of at most 256 KiB,
     /// stopping with an error when the output passes what `expectedSize` announces (see
     /// `readMaybeCompressed`).
     public static func inflate(_ input: [UInt8], path: String, expectedSize: ([UInt8]) throws -> Int? = { _ in nil }) throws -> [UInt8] {
@@ -48,7 +52,7 @@ public enum Gzip {
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         output.reserveCapacity(input.count * 4)
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var chunk = [UInt8](repeating: 0, count: 1 << 18)
         var status: Int32 = Z_OK
         var limit: Int?
         try input.withUnsafeBufferPointer { inBuffer in

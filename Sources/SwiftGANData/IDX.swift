@@ -1,3 +1,5 @@
+import Foundation
+
 /// The IDX format of MNIST and Fashion-MNIST: a big-endian magic number (0x0000_08NN for
 /// unsigned bytes with NN dimensions), the dimensions as big-endian UInt32, then the bytes.
 /// Files may be gzip-compressed.
@@ -19,8 +21,15 @@ public struct IDXFile {
     }
 
     public static func read(_ path: String) throws -> IDXFile {
+        guard FileManager.default.fileExists(atPath: path) else { throw DataError(path: path, "no such file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path: path, "cannot read file") }
+        return try decode([UInt8](data), path: path)
+    }
+
+    /// An IDX file from its bytes, gzip-compressed or not; `path` names it in errors.
+    public static func decode(_ file: [UInt8], path: String) throws -> IDXFile {
         // A compressed file is inflated no further than its header says it holds.
-        let data = try Gzip.readMaybeCompressed(path) { prefix in
+        let data = try Gzip.inflateIfCompressed(file, path: path) { prefix in
             try header(prefix, path: path).map { $0.dataStart + $0.dataCount }
         }
         guard data.count >= 4 else { throw DataError(path: path, "not an IDX file (too short)") }

@@ -39,7 +39,12 @@ public enum ImageFile {
     private enum Format { case png, jpeg }
 
     public static func header(_ path: String) throws -> ImageHeader {
-        let (bytes, format) = try read(path)
+        try header(read(path), path: path)
+    }
+
+    /// The header of a PNG or JPEG file's bytes; `path` names it in errors.
+    public static func header(_ bytes: Data, path: String) throws -> ImageHeader {
+        let format = try format(of: bytes, path: path)
         var width: Int32 = 0, height: Int32 = 0, channels: Int32 = 0
         var message = [CChar](repeating: 0, count: Int(SGIC_MESSAGE_SIZE))
         let status = bytes.withUnsafeBytes { raw in
@@ -53,7 +58,12 @@ public enum ImageFile {
     }
 
     public static func decode(_ path: String) throws -> DecodedImage {
-        let (bytes, format) = try read(path)
+        try decode(read(path), path: path)
+    }
+
+    /// Decodes a PNG or JPEG file's bytes; `path` names it in errors.
+    public static func decode(_ bytes: Data, path: String) throws -> DecodedImage {
+        let format = try format(of: bytes, path: path)
         var image = sgic_image()
         var message = [CChar](repeating: 0, count: Int(SGIC_MESSAGE_SIZE))
         let status = bytes.withUnsafeBytes { raw in
@@ -69,10 +79,14 @@ public enum ImageFile {
                             pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
     }
 
-    private static func read(_ path: String) throws -> (Data, Format) {
+    private static func read(_ path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path: path, "cannot read file") }
-        if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return (data, .png) }
-        if data.starts(with: [0xFF, 0xD8, 0xFF]) { return (data, .jpeg) }
+        return data
+    }
+
+    private static func format(of data: Data, path: String) throws -> Format {
+        if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .png }
+        if data.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
         throw DataError(path: path, data.isEmpty ? "empty file" : "not a PNG or JPEG file")
     }
 }

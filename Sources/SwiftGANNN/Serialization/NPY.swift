@@ -38,7 +38,12 @@ public enum NPY {
     /// Reads an integer array (int64 '<i8' or int32 '<i4', as `np.save` writes class labels):
     /// its values and shape.
     public static func readIntegers(_ path: String) throws -> (values: [Int], shape: [Int]) {
-        try elements(AtomicFile.read(path), path: path, itemSizes: ["'<i8'": 8, "'int64'": 8, "'<i4'": 4, "'int32'": 4],
+        try decodeIntegers(AtomicFile.read(path), path: path)
+    }
+
+    /// An integer array from a .npy file's bytes (see `readIntegers`); `path` names it in errors.
+    public static func decodeIntegers(_ data: Data, path: String) throws -> (values: [Int], shape: [Int]) {
+        try elements(data, path: path, itemSizes: ["'<i8'": 8, "'int64'": 8, "'<i4'": 4, "'int32'": 4],
                      refusal: { "dtype \($0) is not an integer type (need int64 '<i8' or int32 '<i4')" }) { raw, i, itemSize in
             itemSize == 8 ? Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
                 : Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))

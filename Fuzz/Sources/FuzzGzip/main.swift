@@ -1,0 +1,5 @@
+import FuzzSupport
+import SwiftGAN
+
+// gzip streams (concatenated members too), inflated with a size limit as every caller does.
+fuzz(InputParsers.gzip)

@@ -1,0 +1,5 @@
+import FuzzSupport
+import SwiftGAN
+
+// Checkpoint manifests (manifest.json), as --resume reads them.
+fuzz(InputParsers.checkpointManifest)
