@@ -9,11 +9,15 @@ here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.join(here, "Corpus")
 
 
-def put(target, name, data):
-    folder = os.path.join(root, target)
+def write(top, target, name, data):
+    folder = os.path.join(top, target)
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, name), "wb") as f:
         f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def put(target, name, data):
+    write(root, target, name, data)
 
 
 def safetensors(tensors, metadata=None):
@@ -105,10 +109,7 @@ regressions = os.path.join(here, "Regressions")
 
 
 def bad(target, name, data):
-    folder = os.path.join(regressions, target)
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, name), "wb") as f:
-        f.write(data if isinstance(data, bytes) else data.encode())
+    write(regressions, target, name, data)
 
 
 bad("FuzzSafetensors", "header-length-max", struct.pack("<Q", 2**64 - 1) + b"{}")

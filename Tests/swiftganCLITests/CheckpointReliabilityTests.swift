@@ -96,6 +96,8 @@ import Testing
         let finished = try cli.swiftgan(["train", "--resume", run])
         #expect(finished.status == 0, "the last resume failed: \(finished.error)")
         #expect(Self.unfinishedCheckpoints(run).isEmpty)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: run).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
         try expectEqualToWhole(run)
         #expect(Self.loggedSteps(run) == Self.loggedSteps(Self.whole), "log.jsonl should hold each logged step once after the resumes")
     }

@@ -83,6 +83,18 @@ public struct RunDirectory {
             throw ConfigError("\(path): run format \(marker.format); this version resumes format \(WeightsMetadata.currentFormat) only")
         }
         try? fm.createDirectory(atPath: path + "/samples", withIntermediateDirectories: true)
+        Self.removeUnfinishedWrites(in: path)
+        Self.removeUnfinishedWrites(in: path + "/samples")
+    }
+
+    /// Removes the temporary files of writes a killed process left unfinished (`AtomicFile`'s
+    /// `.NAME.tmp-PID`); the files they were replacing are whole.
+    static func removeUnfinishedWrites(in folder: String) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".") {
+            guard let range = entry.range(of: ".tmp-", options: .backwards),
+                  !entry[range.upperBound...].isEmpty, entry[range.upperBound...].allSatisfy(\.isNumber) else { continue }
+            try? FileManager.default.removeItem(atPath: "\(folder)/\(entry)")
+        }
     }
 
     /// Whether `path` holds a run of the first format: a config, and checkpoints whose state
