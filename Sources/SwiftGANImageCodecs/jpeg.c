@@ -84,14 +84,18 @@ int sgic_jpeg_decode(const unsigned char *data, size_t size, sgic_image *image, 
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
-    cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    jpeg_start_decompress(&cinfo);
-    size_t width = cinfo.output_width, height = cinfo.output_height, channels = cinfo.output_components;
-    if (width == 0 || height == 0 || width > SGIC_MAX_PIXELS / height) {
-        sgic_set_message(message, "image too large");
+    // Checked before jpeg_start_decompress, which allocates for the claimed size (a 391-byte
+    // progressive JPEG claiming 28276 x 21833 pixels made it ask for gigabytes; found by FuzzJPEG).
+    if (cinfo.image_width == 0 || cinfo.image_height == 0
+        || (size_t)cinfo.image_width > SGIC_MAX_PIXELS / cinfo.image_height) {
+        sgic_set_message(message, SGIC_MAX_PIXELS_TEXT);
         jpeg_destroy_decompress(&cinfo);
         return -1;
     }
+    cinfo.mem->max_memory_to_use = SGIC_MAX_DECODER_MEMORY;
+    cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_start_decompress(&cinfo);
+    size_t width = cinfo.output_width, height = cinfo.output_height, channels = cinfo.output_components;
     pixels = malloc(width * height * channels);
     if (!pixels) {
         sgic_set_message(message, "out of memory");

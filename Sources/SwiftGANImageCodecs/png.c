@@ -93,7 +93,7 @@ int sgic_png_decode(const unsigned char *data, size_t size, sgic_image *image, c
     if (png_get_channels(png, info) != channels || png_get_rowbytes(png, info) != width * channels) {
         png_error(png, "unexpected PNG layout after conversion");
     }
-    if (width == 0 || height == 0 || width > SGIC_MAX_PIXELS / height) png_error(png, "image too large");
+    if (width == 0 || height == 0 || width > SGIC_MAX_PIXELS / height) png_error(png, SGIC_MAX_PIXELS_TEXT);
     pixels = malloc(width * height * channels);
     rows = malloc(height * sizeof(png_bytep));
     if (!pixels || !rows) png_error(png, "out of memory");

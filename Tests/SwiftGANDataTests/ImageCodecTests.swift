@@ -28,6 +28,18 @@ import Testing
         #expect(color.channels == 3 && abs(Int(color.pixels[0]) - 200) <= 4 && abs(Int(color.pixels[1]) - 40) <= 4)
     }
 
+    /// FuzzJPEG's finding: a 391-byte progressive JPEG whose header claims 28276 × 21833 pixels
+    /// made libjpeg allocate gigabytes before the size was checked. It is refused from the header,
+    /// as is the same claim in a PNG.
+    @Test func hugeClaimedSizesAreRefusedBeforeDecoding() throws {
+        let jpeg = Fixtures.repositoryRoot + "/Fuzz/Regressions/FuzzJPEG/oom-progressive-28276x21833"
+        let error = #expect(throws: DataError.self) { try ImageFile.decode(jpeg) }
+        #expect(error?.problem == "image too large (more than 67,108,864 pixels)")
+        let png = Fixtures.repositoryRoot + "/Fuzz/Regressions/FuzzPNG/huge-dimensions"
+        let pngError = #expect(throws: DataError.self) { try ImageFile.decode(png) }
+        #expect(pngError?.problem.contains("image too large") == true, "\(pngError?.problem ?? "")")
+    }
+
     @Test func emptyAndForeignFilesAreErrorsNamingThem() throws {
         let dir = try Fixtures.temporaryDirectory()
         try Data().write(to: URL(fileURLWithPath: dir + "/empty.png"))
