@@ -31,6 +31,34 @@ public struct BatchSampler: Codable, Equatable {
         return Array(order[position..<(position + batchSize)])
     }
 
+    private enum CodingKeys: String, CodingKey { case batchSize, datasetCount, generator, order, position, epoch }
+
+    /// Decodes a saved sampler (a checkpoint's `state.json`), refusing one that could index
+    /// outside the dataset: the order must be empty or a permutation of the examples.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        datasetCount = try c.decode(Int.self, forKey: .datasetCount)
+        generator = try c.decode(RandomGenerator.self, forKey: .generator)
+        order = try c.decode([Int].self, forKey: .order)
+        position = try c.decode(Int.self, forKey: .position)
+        epoch = try c.decode(Int.self, forKey: .epoch)
+        func refuse(_ why: String) -> DecodingError {
+            DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "batch sampler: \(why)"))
+        }
+        guard batchSize > 0, batchSize <= datasetCount else { throw refuse("batch size \(batchSize) for \(datasetCount) examples") }
+        guard epoch >= 0, position >= 0, position <= datasetCount else { throw refuse("position \(position), epoch \(epoch)") }
+        if !order.isEmpty {
+            var seen = [Bool](repeating: false, count: datasetCount)
+            for i in order {
+                guard order.count == datasetCount, i >= 0, i < datasetCount, !seen[i] else {
+                    throw refuse("the order is not a permutation of the \(datasetCount) examples")
+                }
+                seen[i] = true
+            }
+        }
+    }
+
     /// The next batch of images, flattened to [batch, pixels] when `flatten` is set.
     public mutating func nextBatch(from dataset: ImageDataset, flatten: Bool = false) -> Tensor {
         let indices = nextIndices()

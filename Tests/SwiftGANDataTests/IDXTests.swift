@@ -98,4 +98,25 @@ import Testing
         _ = a.nextIndices()
         #expect(a.epoch == 1)
     }
+
+    /// A saved sampler round-trips; one whose order could index outside the dataset (an edited
+    /// checkpoint) is refused when decoded, not trapped on at the next batch.
+    @Test func savedSamplersAreCheckedWhenDecoded() throws {
+        var sampler = BatchSampler(datasetCount: 6, batchSize: 2, seed: 1)
+        _ = sampler.nextIndices()
+        let json = try JSONEncoder().encode(sampler)
+        #expect(try JSONDecoder().decode(BatchSampler.self, from: json) == sampler)
+        var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let order = try #require(object["order"] as? [Int])
+        // Through JSONSerialization unchanged, it still decodes: the refusals below are for their edits.
+        #expect(try JSONDecoder().decode(BatchSampler.self, from: JSONSerialization.data(withJSONObject: object)) == sampler)
+        for bad: [String: Any] in [["order": order.map { $0 == order[0] ? 6 : $0 }], ["order": order + [0]],
+                                   ["order": order.map { _ in 0 }], ["position": 7], ["position": -1], ["batchSize": 0],
+                                   ["batchSize": 7], ["epoch": -1]] {
+            object.merge(bad) { $1 }
+            let data = try JSONSerialization.data(withJSONObject: object)
+            #expect(throws: DecodingError.self, "\(bad)") { try JSONDecoder().decode(BatchSampler.self, from: data) }
+            object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        }
+    }
 }
