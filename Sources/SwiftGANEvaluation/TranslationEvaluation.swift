@@ -75,7 +75,7 @@ public enum TranslationEvaluation {
                                 warn: (String) -> Void = { _ in }) throws -> TranslationReport {
         let config = try TrainingConfig.load(path + "/config.json")
         let family = try ModelRegistry.family(named: config.model)
-        guard let makeTranslator = family.makeTranslator else {
+        guard family.makeTranslator != nil else {
             throw ConfigError("\(path): a \(config.model) run; eval --run evaluates translation runs (pix2pix, cyclegan); use --weights for generators")
         }
         let name = config.dataset ?? (config.dataDirectory == nil ? family.defaultDataset : nil)
@@ -99,13 +99,12 @@ public enum TranslationEvaluation {
         }
         for (file, direction, fromB) in generators(of: config.model) {
             let weights = path + "/" + file
-            let metadata = try Safetensors.readWithMetadata(weights).metadata
-            let generator = try makeTranslator(metadata)
-            try generator.load(from: weights)
+            let loaded = try ModelRegistry.loadTranslator(from: weights, model: config.model)
+            let generator = loaded.generator
             let (source, target) = fromB ? (b, a) : (a, b)
             let count = min(limit ?? source.count, source.count)
             let inputs = source.images(at: Array(0..<count))
-            let trainedSide = Int(metadata["swiftgan.side"] ?? "") ?? source.imageShape[1]
+            let trainedSide = loaded.trainedSide ?? source.imageShape[1]
             var outputs = try generator.translateAll(inputs, trainedSide: trainedSide)
             var targets = target.images(at: Array(0..<min(target.count, paired ? count : target.count)))
             // The built-in tasks' 28×28 images padded to 32×32: back to 28×28.

@@ -46,10 +46,8 @@ struct Translate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let (family, generator) = try ModelRegistry.translator(forWeights: weights, model: model)
-            try generator.load(from: weights)
-            let metadata = try Safetensors.readWithMetadata(weights).metadata
-            let trainedSide = metadata["swiftgan.side"].flatMap { Int($0) } ?? 32
+            let loaded = try ModelRegistry.loadTranslator(from: weights, model: model)
+            let (family, generator, trainedSide) = (loaded.family, loaded.generator, loaded.trainedSide ?? 32)
             let inputs = try TranslationInputs.load(input, channels: generator.channels, warn: warn)
             let outputs = try inputs.groups.map { try generator.translateAll($0.images, trainedSide: trainedSide) }
             let sizes = Set(outputs.map { Array($0.shape.dropFirst()) })

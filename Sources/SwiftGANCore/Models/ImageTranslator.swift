@@ -6,23 +6,23 @@ import SwiftGANNN
 /// `swiftgan translate` and `swiftgan eval --run` drive.
 ///
 /// ```swift
-/// let (_, g) = try ModelRegistry.translator(forWeights: "runs/edges/generator.safetensors", model: nil)
-/// try g.load(from: "runs/edges/generator.safetensors")
+/// let g = try ModelRegistry.loadTranslator(from: "runs/edges/generator.safetensors", model: nil).generator
 /// let out = try g.translateAll(edges)   // [n, 1, 28, 28] in [-1, 1]: padded to 32, cropped back
 /// ```
 public protocol ImageTranslator: Module, UnaryLayer {
     /// The image channels in and out.
     var channels: Int { get }
-    /// The sides the generator takes are multiples of this (its downsampling).
-    var sideMultiple: Int { get }
+    /// The sides the generator takes are multiples of this (its downsampling); its recipe
+    /// checks training data against the same number.
+    static var sideMultiple: Int { get }
 }
 
 extension UNetGenerator: ImageTranslator {
-    public var sideMultiple: Int { 32 }
+    public static var sideMultiple: Int { 32 }
 }
 
 extension ResnetGenerator: ImageTranslator {
-    public var sideMultiple: Int { 4 }
+    public static var sideMultiple: Int { 4 }
 }
 
 extension ImageTranslator {
@@ -30,7 +30,8 @@ extension ImageTranslator {
     /// (the size the generator was trained at) is padded up to it (28 → 32: 2 before, 2 after, as
     /// the peer zoo's `pad_to_32`), a larger one up to the next multiple of `sideMultiple`.
     public func padding(forSide side: Int, trainedSide: Int = 32) -> (before: Int, after: Int) {
-        let target = side < trainedSide ? trainedSide : (side + sideMultiple - 1) / sideMultiple * sideMultiple
+        let multiple = Self.sideMultiple
+        let target = side < trainedSide ? trainedSide : (side + multiple - 1) / multiple * multiple
         let total = target - side
         return (total / 2, total - total / 2)
     }
@@ -68,12 +69,19 @@ extension ImageTranslator {
     }
 }
 
+/// A translation generator loaded from a weights file, with what the file says of it.
+public struct LoadedTranslator {
+    public let family: ModelFamily
+    public let generator: any ImageTranslator
+    /// The side it was trained at (its `swiftgan.side` metadata); nil when the file does not say.
+    public let trainedSide: Int?
+}
+
 extension ModelRegistry {
-    /// The family and an (untrained) translation generator for a weights file: the family its
-    /// SwiftGAN metadata names, or `model` for files without it (PyTorch's). The caller loads
-    /// the weights.
-    public static func translator(forWeights path: String, model: String?) throws -> (ModelFamily, any ImageTranslator) {
-        let metadata = try Safetensors.readWithMetadata(path).metadata
+    /// The translation generator of a weights file, its weights loaded, reading the file once:
+    /// the family its SwiftGAN metadata names, or `model` for files without it (PyTorch's).
+    public static func loadTranslator(from path: String, model: String?) throws -> LoadedTranslator {
+        let (tensors, metadata) = try Safetensors.readWithMetadata(path)
         let recorded = metadata[WeightsMetadata.family]
         if let model, let recorded, model != recorded {
             throw ConfigError("\(path): holds a \(recorded) model (its metadata says so), not \(model); drop --model")
@@ -88,6 +96,8 @@ extension ModelRegistry {
         if let kind = metadata[WeightsMetadata.kind], kind == NamedModel.Role.discriminator.rawValue {
             throw ConfigError("\(path): a discriminator (\(metadata[WeightsMetadata.role] ?? kind)) of a \(family.name) run; give a generator")
         }
-        return (family, try make(metadata))
+        let generator = try make(metadata)
+        try generator.loadStateDict(tensors, source: path)
+        return LoadedTranslator(family: family, generator: generator, trainedSide: metadata["swiftgan.side"].flatMap { Int($0) })
     }
 }

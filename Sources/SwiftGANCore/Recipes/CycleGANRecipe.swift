@@ -49,7 +49,7 @@ public final class CycleGANRecipe: GANRecipe {
             return ResnetGenerator(channels: try translationChannels(metadata), generator: &rng)
         },
         makeRecipe: { config, shape in
-            try checkTranslationData(shape, name: "cyclegan", sideMultiple: 4)
+            try checkTranslationData(shape, name: "cyclegan", sideMultiple: ResnetGenerator.sideMultiple)
             return CycleGANRecipe(config: config, channels: shape.sample[0], side: shape.sample[1])
         })
 

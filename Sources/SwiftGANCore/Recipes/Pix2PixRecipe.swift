@@ -41,7 +41,7 @@ public final class Pix2PixRecipe: GANRecipe {
             return UNetGenerator(channels: try translationChannels(metadata), generator: &rng)
         },
         makeRecipe: { config, shape in
-            try checkTranslationData(shape, name: "pix2pix", sideMultiple: 32)
+            try checkTranslationData(shape, name: "pix2pix", sideMultiple: UNetGenerator.sideMultiple)
             return Pix2PixRecipe(config: config, channels: shape.sample[0], side: shape.sample[1])
         })
 
