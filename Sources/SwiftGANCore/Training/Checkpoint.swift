@@ -27,10 +27,6 @@ public enum Checkpoint {
                      in directory: String, keep: Int) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // Unfinished checkpoints of earlier, killed processes.
-        for entry in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where entry.hasPrefix(".tmp-step_") {
-            try? fm.removeItem(atPath: "\(directory)/\(entry)")
-        }
         let step = trainer.stepCount
         let final = "\(directory)/\(name(step: step))"
         let temporary = "\(directory)/.tmp-\(name(step: step))-\(getpid())"

@@ -83,16 +83,15 @@ public struct RunDirectory {
             throw ConfigError("\(path): run format \(marker.format); this version resumes format \(WeightsMetadata.currentFormat) only")
         }
         try? fm.createDirectory(atPath: path + "/samples", withIntermediateDirectories: true)
-        Self.removeUnfinishedWrites(in: path)
-        Self.removeUnfinishedWrites(in: path + "/samples")
+        for folder in [path, path + "/samples", path + "/checkpoints"] { Self.removeUnfinishedWrites(in: folder) }
     }
 
-    /// Removes the temporary files of writes a killed process left unfinished (`AtomicFile`'s
-    /// `.NAME.tmp-PID`); the files they were replacing are whole.
+    /// Removes what writes a killed process left unfinished: `AtomicFile`'s `.NAME.tmp-PID`
+    /// files and unfinished checkpoints (`.tmp-step_NNNNNN-PID`). What they were to replace is whole.
     static func removeUnfinishedWrites(in folder: String) {
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".") {
-            guard let range = entry.range(of: ".tmp-", options: .backwards),
-                  !entry[range.upperBound...].isEmpty, entry[range.upperBound...].allSatisfy(\.isNumber) else { continue }
+            let pid = entry.range(of: ".tmp-", options: .backwards).map { entry[$0.upperBound...] } ?? ""
+            guard (!pid.isEmpty && pid.allSatisfy(\.isNumber)) || entry.hasPrefix(".tmp-step_") else { continue }
             try? FileManager.default.removeItem(atPath: "\(folder)/\(entry)")
         }
     }
