@@ -6,7 +6,7 @@ import SwiftGANEngine
 /// Its state (generator, epoch order and position) is a value, so a resumed run sees exactly
 /// the batches an uninterrupted one would.
 public struct BatchSampler: Codable, Equatable {
-    public let batchSize: Int
+    public private(set) var batchSize: Int
     public let datasetCount: Int
     public private(set) var generator: RandomGenerator
     public private(set) var order: [Int] = []
@@ -29,6 +29,12 @@ public struct BatchSampler: Codable, Equatable {
         }
         defer { position += batchSize }
         return Array(order[position..<(position + batchSize)])
+    }
+
+    /// Continues the same order in batches of `size` (a resumed run given another `--batch`).
+    public mutating func resize(batchSize size: Int) {
+        precondition(size > 0 && size <= datasetCount, "batch size \(size) for \(datasetCount) examples")
+        batchSize = size
     }
 
     private enum CodingKeys: String, CodingKey { case batchSize, datasetCount, generator, order, position, epoch }

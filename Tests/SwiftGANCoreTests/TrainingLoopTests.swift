@@ -48,6 +48,12 @@ import Testing
         }
         let lines = try String(contentsOfFile: split + "/log.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.filter { $0.contains("\"loss_d\"") }.count == 4, "the log continues without repeating steps")
+
+        // Resumed with another batch size, the data order goes on in batches of the new size
+        // (the checkpoint's sampler kept the old one and trained with it, config.json notwithstanding).
+        let rebatched = try TrainingRun(resuming: split) { $0.steps = 41; $0.batchSize = 8 }
+        #expect(rebatched.data.state.samplers.map(\.batchSize) == [8])
+        #expect(rebatched.data.nextBatch().real?.shape[0] == 8)
     }
 
     @Test func checkpointsAreCompleteAndOnlyTheLastKAreKept() throws {

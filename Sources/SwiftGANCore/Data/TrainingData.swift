@@ -178,7 +178,8 @@ public final class TrainingData {
         }
     }
 
-    /// Restores the batches' order from a checkpoint.
+    /// Restores the batches' order from a checkpoint. The batch size stays this run's: a run
+    /// resumed with another `--batch` goes on through the saved order in batches of that size.
     public func restore(_ saved: State) throws {
         guard saved.samplers.map(\.datasetCount) == state.samplers.map(\.datasetCount),
               saved.toyGenerators.count == state.toyGenerators.count else {
@@ -186,7 +187,9 @@ public final class TrainingData {
         }
         if let pending { pending.result.wait(); pending.batch.deinitialize(count: 1); pending.batch.deallocate() }
         pending = nil
+        let batchSizes = state.samplers.map(\.batchSize)
         state = saved
+        for (i, size) in batchSizes.enumerated() { state.samplers[i].resize(batchSize: size) }
     }
 
     deinit {
