@@ -54,14 +54,12 @@ public struct BatchSampler: Codable, Equatable {
         }
         guard batchSize > 0, batchSize <= datasetCount else { throw refuse("batch size \(batchSize) for \(datasetCount) examples") }
         guard epoch >= 0, position >= 0, position <= datasetCount else { throw refuse("position \(position), epoch \(epoch)") }
-        if !order.isEmpty {
-            var seen = [Bool](repeating: false, count: datasetCount)
-            for i in order {
-                guard order.count == datasetCount, i >= 0, i < datasetCount, !seen[i] else {
-                    throw refuse("the order is not a permutation of the \(datasetCount) examples")
-                }
-                seen[i] = true
+        var seen = [Bool](repeating: false, count: order.isEmpty ? 0 : datasetCount)
+        for i in order {
+            guard order.count == datasetCount, i >= 0, i < datasetCount, !seen[i] else {
+                throw refuse("the order is not a permutation of the \(datasetCount) examples")
             }
+            seen[i] = true
         }
     }
 

@@ -9,9 +9,7 @@ public enum Gzip {
     /// can tell (from a header); inflating stops with an error as soon as the output passes it,
     /// so a small corrupt file cannot fill memory.
     public static func readMaybeCompressed(_ path: String, expectedSize: ([UInt8]) throws -> Int? = { _ in nil }) throws -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: path) else { throw DataError(path: path, "no such file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path: path, "cannot read file") }
-        return try inflateIfCompressed([UInt8](data), path: path, expectedSize: expectedSize)
+        try inflateIfCompressed(DataFile.bytes(path), path: path, expectedSize: expectedSize)
     }
 
     /// `bytes` inflated when they start with the gzip magic number, as they are otherwise.

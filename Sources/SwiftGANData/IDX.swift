@@ -1,5 +1,3 @@
-import Foundation
-
 /// The IDX format of MNIST and Fashion-MNIST: a big-endian magic number (0x0000_08NN for
 /// unsigned bytes with NN dimensions), the dimensions as big-endian UInt32, then the bytes.
 /// Files may be gzip-compressed.
@@ -21,9 +19,7 @@ public struct IDXFile {
     }
 
     public static func read(_ path: String) throws -> IDXFile {
-        guard FileManager.default.fileExists(atPath: path) else { throw DataError(path: path, "no such file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path: path, "cannot read file") }
-        return try decode([UInt8](data), path: path)
+        try decode(DataFile.bytes(path), path: path)
     }
 
     /// An IDX file from its bytes, gzip-compressed or not; `path` names it in errors.

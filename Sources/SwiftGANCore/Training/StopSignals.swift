@@ -17,13 +17,11 @@ public final class StopSignals: @unchecked Sendable {
 
     private init(_ numbers: [Int32], message: String?) {
         let queue = DispatchQueue(label: "swiftgan.stop-signals")
-        var sources: [any DispatchSourceSignal] = []
         sources = numbers.map { number in
             // The default action is what a second signal gets.
             Foundation.signal(number, SIG_IGN)
             return DispatchSource.makeSignalSource(signal: number, queue: queue)
         }
-        self.sources = sources
         for (source, number) in zip(sources, numbers) {
             source.setEventHandler { [unowned self] in
                 guard self.signal.compareExchange(expected: 0, desired: number, ordering: .sequentiallyConsistent).exchanged else { return }
