@@ -28,7 +28,7 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
         .target(name: "SwiftGANDNNL", dependencies: ["CDNNL"], linkerSettings: [.linkedLibrary("dnnl")]),
         .target(name: "SwiftGANEngine", dependencies: ["SwiftGANDNNL", "SwiftGANKernels"], swiftSettings: v5),
-        .target(name: "SwiftGANNN", dependencies: ["SwiftGANEngine", "SwiftGANKernels"], swiftSettings: v5),
+        .target(name: "SwiftGANNN", dependencies: ["SwiftGANEngine"], swiftSettings: v5),
         .target(name: "SwiftGANData", dependencies: ["SwiftGANEngine", "CZlib", "SwiftGANImageCodecs"], swiftSettings: v5),
         .target(name: "SwiftGANImages", dependencies: ["SwiftGANEngine", "CZlib"], swiftSettings: v5),
         .target(name: "SwiftGANCore",

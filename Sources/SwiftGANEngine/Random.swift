@@ -1,5 +1,4 @@
 import Foundation
-import SwiftGANKernels
 
 /// A seeded, counter-based random number generator (Philox-4x32-10).
 ///
@@ -91,7 +90,7 @@ public struct RandomGenerator: Codable, Equatable, Sendable {
     public mutating func integer(below upperBound: Int) -> Int {
         precondition(upperBound > 0, "integer(below:) needs a positive bound")
         var words = [UInt32](repeating: 0, count: 2)
-        sg_philox_bits(seed, advance(2), &words, 2)
+        Backend.current.randomBits(key: seed, offset: advance(2), into: &words, count: 2)
         let value = UInt64(words[0]) << 32 | UInt64(words[1])
         return Int(value.multipliedFullWidth(by: UInt64(upperBound)).high)
     }
@@ -101,7 +100,7 @@ public struct RandomGenerator: Codable, Equatable, Sendable {
         var result = Array(0..<count)
         guard count > 1 else { return result }
         var words = [UInt32](repeating: 0, count: 2 * (count - 1))
-        sg_philox_bits(seed, advance(words.count), &words, Int64(words.count))
+        Backend.current.randomBits(key: seed, offset: advance(words.count), into: &words, count: words.count)
         for i in stride(from: count - 1, to: 0, by: -1) {
             let k = 2 * (count - 1 - i)
             let value = UInt64(words[k]) << 32 | UInt64(words[k + 1])

@@ -34,28 +34,46 @@ void sg_adam(float *p, const float *g, float *m, float *v, int64_t n, float lr, 
     sg_parallel_for(adam_range, &args, n, 1 << 16);
 }
 
-SG_CLONES void sg_sgd(float *p, const float *g, float *buf, int64_t n, float lr, float momentum,
-                      float dampening, float weight_decay, int nesterov, int first) {
-    for (int64_t i = 0; i < n; i++) {
+typedef struct {
+    float *p; const float *g; float *buf; float *sq; float *gavg;
+    float lr, momentum, dampening, weight_decay, alpha, eps;
+    int nesterov, first, centered;
+} update_args;
+
+SG_CLONES static void sgd_range(void *context, int64_t begin, int64_t end) {
+    const update_args *a = context;
+    float *restrict p = a->p, *restrict buf = a->buf;
+    const float *restrict g = a->g;
+    const float lr = a->lr, momentum = a->momentum, dampening = a->dampening, weight_decay = a->weight_decay;
+    for (int64_t i = begin; i < end; i++) {
         float d = g[i] + weight_decay * p[i];
         if (momentum != 0.0f) {
-            float b = first ? d : buf[i] * momentum + (1.0f - dampening) * d;
+            float b = a->first ? d : buf[i] * momentum + (1.0f - dampening) * d;
             buf[i] = b;
-            d = nesterov ? d + momentum * b : b;
+            d = a->nesterov ? d + momentum * b : b;
         }
         p[i] -= lr * d;
     }
 }
 
-SG_CLONES void sg_rmsprop(float *p, const float *g, float *sq, float *buf, float *gavg, int64_t n,
-                          float lr, float alpha, float eps, float weight_decay, float momentum,
-                          int centered) {
-    for (int64_t i = 0; i < n; i++) {
+void sg_sgd(float *p, const float *g, float *buf, int64_t n, float lr, float momentum,
+            float dampening, float weight_decay, int nesterov, int first) {
+    update_args args = {.p = p, .g = g, .buf = buf, .lr = lr, .momentum = momentum, .dampening = dampening,
+                        .weight_decay = weight_decay, .nesterov = nesterov, .first = first};
+    sg_parallel_for(sgd_range, &args, n, 1 << 16);
+}
+
+SG_CLONES static void rmsprop_range(void *context, int64_t begin, int64_t end) {
+    const update_args *a = context;
+    float *restrict p = a->p, *restrict sq = a->sq, *restrict buf = a->buf, *restrict gavg = a->gavg;
+    const float *restrict g = a->g;
+    const float lr = a->lr, alpha = a->alpha, eps = a->eps, weight_decay = a->weight_decay, momentum = a->momentum;
+    for (int64_t i = begin; i < end; i++) {
         float gi = g[i] + weight_decay * p[i];
         float s = sq[i] * alpha + (1.0f - alpha) * gi * gi;
         sq[i] = s;
         float avg;
-        if (centered) {
+        if (a->centered) {
             float ga = gavg[i] + (gi - gavg[i]) * (1.0f - alpha);
             gavg[i] = ga;
             avg = __builtin_elementwise_sqrt(s - ga * ga) + eps;
@@ -70,4 +88,12 @@ SG_CLONES void sg_rmsprop(float *p, const float *g, float *sq, float *buf, float
             p[i] -= lr * gi / avg;
         }
     }
+}
+
+void sg_rmsprop(float *p, const float *g, float *sq, float *buf, float *gavg, int64_t n,
+                float lr, float alpha, float eps, float weight_decay, float momentum,
+                int centered) {
+    update_args args = {.p = p, .g = g, .buf = buf, .sq = sq, .gavg = gavg, .lr = lr, .momentum = momentum,
+                        .weight_decay = weight_decay, .alpha = alpha, .eps = eps, .centered = centered};
+    sg_parallel_for(rmsprop_range, &args, n, 1 << 16);
 }

@@ -10,6 +10,7 @@ typedef int (*omp_int_t)(void);
 
 static gomp_parallel_t gomp_parallel;
 static omp_int_t thread_num, num_threads, max_threads;
+static void (*set_num_threads)(int);
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void resolve(void) {
@@ -17,6 +18,7 @@ static void resolve(void) {
     thread_num = (omp_int_t)dlsym(RTLD_DEFAULT, "omp_get_thread_num");
     num_threads = (omp_int_t)dlsym(RTLD_DEFAULT, "omp_get_num_threads");
     max_threads = (omp_int_t)dlsym(RTLD_DEFAULT, "omp_get_max_threads");
+    set_num_threads = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_num_threads");
     if (!thread_num || !num_threads || !max_threads) gomp_parallel = 0;
 }
 
@@ -46,4 +48,10 @@ void sg_parallel_for(sg_range_body body, void *context, int64_t n, int64_t min_p
 int64_t sg_compute_threads(void) {
     pthread_once(&once, resolve);
     return gomp_parallel ? max_threads() : 1;
+}
+
+int64_t sg_set_compute_threads(int64_t n) {
+    pthread_once(&once, resolve);
+    if (gomp_parallel && set_num_threads && n > 0) set_num_threads(n > 4096 ? 4096 : (int)n);
+    return sg_compute_threads();
 }

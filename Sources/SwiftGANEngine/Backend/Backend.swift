@@ -18,6 +18,10 @@ public protocol ComputeBackend: AnyObject {
                count: Int, _ a: Float, _ b: Float)
     func binary(_ op: BinaryKernel, shape: [Int], _ a: UnsafePointer<Float>, strides aStrides: [Int],
                 _ b: UnsafePointer<Float>, strides bStrides: [Int], into out: UnsafeMutablePointer<Float>)
+    /// out[i] = a[i · aStride] op b[i · bStride] for i < count: the same-shape and scalar cases,
+    /// with no arrays to build (strides are 1, or 0 for a scalar operand).
+    func binary(_ op: BinaryKernel, count: Int, _ a: UnsafePointer<Float>, stride aStride: Int,
+                _ b: UnsafePointer<Float>, stride bStride: Int, into out: UnsafeMutablePointer<Float>)
     func copy(shape: [Int], from src: UnsafePointer<Float>, strides srcStrides: [Int],
               to dst: UnsafeMutablePointer<Float>, strides dstStrides: [Int])
     /// y[o, i] = sum over k of x[o, k, i].
@@ -58,6 +62,20 @@ public protocol ComputeBackend: AnyObject {
                        low: Float, high: Float)
     func randomNormal(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<Float>, count: Int,
                       mean: Float, std: Float)
+    /// Raw 32-bit words of the same counter-based stream (integers, permutations).
+    func randomBits(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<UInt32>, count: Int)
+
+    /// One `torch.optim.Adam` step of `count` parameters in place; `step` counts from 1.
+    func adam(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+              v: UnsafeMutablePointer<Float>, count: Int, learningRate: Float, betas: (Float, Float), eps: Float,
+              weightDecay: Float, step: Int)
+    /// One `torch.optim.SGD` step in place; `first` on the first step (the buffer takes the gradient).
+    func sgd(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, momentumBuffer: UnsafeMutablePointer<Float>,
+             count: Int, learningRate: Float, momentum: Float, dampening: Float, weightDecay: Float, nesterov: Bool, first: Bool)
+    /// One `torch.optim.RMSprop` step in place.
+    func rmsprop(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, squareAverage: UnsafeMutablePointer<Float>,
+                 momentumBuffer: UnsafeMutablePointer<Float>, gradientAverage: UnsafeMutablePointer<Float>, count: Int,
+                 learningRate: Float, alpha: Float, eps: Float, weightDecay: Float, momentum: Float, centered: Bool)
 }
 
 /// Unary elementwise kernels (the parameters `a`, `b` are the op's scalars).
@@ -78,6 +96,12 @@ public enum Backend {
 
     /// The threads the CPU backend's compute pool runs on.
     public static var computeThreads: Int { Int(sg_compute_threads()) }
+
+    /// Sets the threads of the compute pool for work started from the calling thread afterwards
+    /// (what `OMP_NUM_THREADS` sets at start). Set it before the first convolution: oneDNN sizes
+    /// its kernels when it first creates them. Returns the threads now in effect.
+    @discardableResult
+    public static func setComputeThreads(_ threads: Int) -> Int { Int(sg_set_compute_threads(Int64(threads))) }
 
     /// The version of the CPU backend's oneDNN library.
     public static var oneDNNVersion: String { DNNL.version }

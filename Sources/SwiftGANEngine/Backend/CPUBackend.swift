@@ -26,14 +26,38 @@ public final class CPUBackend: ComputeBackend {
 
     public func binary(_ op: BinaryKernel, shape: [Int], _ a: UnsafePointer<Float>, strides aStrides: [Int],
                        _ b: UnsafePointer<Float>, strides bStrides: [Int], into out: UnsafeMutablePointer<Float>) {
-        let dims = shape.map(Int64.init), sa = aStrides.map(Int64.init), sb = bStrides.map(Int64.init)
-        sg_binary(op.rawValue, Int32(shape.count), dims, a, sa, b, sb, out)
+        withInt64(shape, aStrides, bStrides) { dims, sa, sb in
+            sg_binary(op.rawValue, Int32(shape.count), dims, a, sa, b, sb, out)
+        }
+    }
+
+    public func binary(_ op: BinaryKernel, count: Int, _ a: UnsafePointer<Float>, stride aStride: Int,
+                       _ b: UnsafePointer<Float>, stride bStride: Int, into out: UnsafeMutablePointer<Float>) {
+        var n = Int64(count), sa = Int64(aStride), sb = Int64(bStride)
+        sg_binary(op.rawValue, 1, &n, a, &sa, b, &sb, out)
     }
 
     public func copy(shape: [Int], from src: UnsafePointer<Float>, strides srcStrides: [Int],
                      to dst: UnsafeMutablePointer<Float>, strides dstStrides: [Int]) {
-        let dims = shape.map(Int64.init), ss = srcStrides.map(Int64.init), ds = dstStrides.map(Int64.init)
-        sg_copy_strided(Int32(shape.count), dims, src, ss, dst, ds)
+        withInt64(shape, srcStrides, dstStrides) { dims, ss, ds in
+            sg_copy_strided(Int32(shape.count), dims, src, ss, dst, ds)
+        }
+    }
+
+    /// Three Int arrays as the C kernels' int64_t arrays, without copying (Int is 64 bits here).
+    private func withInt64(_ x: [Int], _ y: [Int], _ z: [Int],
+                           _ body: (UnsafePointer<Int64>, UnsafePointer<Int64>, UnsafePointer<Int64>) -> Void) {
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                z.withUnsafeBufferPointer { z in
+                    x.withMemoryRebound(to: Int64.self) { x in
+                        y.withMemoryRebound(to: Int64.self) { y in
+                            z.withMemoryRebound(to: Int64.self) { z in body(x.baseAddress!, y.baseAddress!, z.baseAddress!) }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     public func sum(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, outer: Int, reduced: Int, inner: Int) {
@@ -52,6 +76,28 @@ public final class CPUBackend: ComputeBackend {
     public func randomNormal(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<Float>, count: Int,
                              mean: Float, std: Float) {
         sg_philox_normal(key, offset, out, Int64(count), mean, std)
+    }
+
+    public func randomBits(key: UInt64, offset: UInt64, into out: UnsafeMutablePointer<UInt32>, count: Int) {
+        sg_philox_bits(key, offset, out, Int64(count))
+    }
+
+    public func adam(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+                     v: UnsafeMutablePointer<Float>, count: Int, learningRate: Float, betas: (Float, Float), eps: Float,
+                     weightDecay: Float, step: Int) {
+        sg_adam(p, g, m, v, Int64(count), learningRate, betas.0, betas.1, eps, weightDecay, Int64(step))
+    }
+
+    public func sgd(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, momentumBuffer: UnsafeMutablePointer<Float>,
+                    count: Int, learningRate: Float, momentum: Float, dampening: Float, weightDecay: Float, nesterov: Bool, first: Bool) {
+        sg_sgd(p, g, momentumBuffer, Int64(count), learningRate, momentum, dampening, weightDecay, nesterov ? 1 : 0, first ? 1 : 0)
+    }
+
+    public func rmsprop(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, squareAverage: UnsafeMutablePointer<Float>,
+                        momentumBuffer: UnsafeMutablePointer<Float>, gradientAverage: UnsafeMutablePointer<Float>, count: Int,
+                        learningRate: Float, alpha: Float, eps: Float, weightDecay: Float, momentum: Float, centered: Bool) {
+        sg_rmsprop(p, g, squareAverage, momentumBuffer, gradientAverage, Int64(count), learningRate, alpha, eps, weightDecay,
+                   momentum, centered ? 1 : 0)
     }
 
     public func convolutionForward(_ g: ConvGeometry, src: UnsafePointer<Float>, weights: UnsafePointer<Float>,

@@ -49,7 +49,8 @@ void sg_binary(int op, int ndim, const int64_t *shape, const float *a, const int
 void sg_copy_strided(int ndim, const int64_t *shape, const float *src, const int64_t *sstride,
                      float *dst, const int64_t *dstride);
 
-/// y[o, i] = sum_k x[o, k, i] for x of shape [outer, r, inner].
+/// y[o, i] = sum_k x[o, k, i] for x of shape [outer, r, inner], on the compute pool; bitwise the
+/// same for every thread count (long rows are added in fixed chunks, in order).
 void sg_reduce_sum(const float *x, float *y, int64_t outer, int64_t r, int64_t inner);
 
 void sg_fill(float *x, int64_t n, float value);
@@ -102,13 +103,17 @@ void sg_batch_norm_forward(const float *x, int64_t n, int64_t c, int64_t hw, con
 void sg_batch_norm_backward(const float *g, const float *x, int64_t n, int64_t c, int64_t hw, const float *mean,
                             const float *invstd, const float *gamma, float *dx, float *dgamma, float *dbeta);
 
-/// Sum of squares in double precision (norms and diagnostics).
+/// Sum of squares in double precision (norms and diagnostics), added in fixed chunks: the same
+/// value for every thread count.
 double sg_sum_squares(const float *x, int64_t n);
 /// Number of non-finite values.
 int64_t sg_count_nonfinite(const float *x, int64_t n);
 
 /// The threads of the compute pool (OpenMP's maximum, 1 without it).
 int64_t sg_compute_threads(void);
+/// Sets the threads that later parallel work on the calling thread uses (as OMP_NUM_THREADS
+/// does at start); returns the threads now in effect.
+int64_t sg_set_compute_threads(int64_t n);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,4 @@
 import SwiftGANEngine
-import SwiftGANKernels
 
 /// Adam (Kingma & Ba) exactly as `torch.optim.Adam`: bias-corrected moments and L2 weight
 /// decay added to the gradient.
@@ -27,8 +26,9 @@ public final class Adam: Optimizer {
         stepCount += 1
         for (i, p) in parameters.enumerated() {
             let m = slots.slots[i][0], v = slots.slots[i][1]
-            sg_adam(p.storage.pointer, gradients[i].storage.pointer, m.storage.pointer, v.storage.pointer,
-                    Int64(p.count), learningRate, betas.0, betas.1, eps, weightDecay, Int64(stepCount))
+            Backend.current.adam(p.storage.pointer, gradient: gradients[i].storage.pointer, m: m.storage.pointer,
+                                 v: v.storage.pointer, count: p.count, learningRate: learningRate, betas: betas, eps: eps,
+                                 weightDecay: weightDecay, step: stepCount)
         }
     }
 

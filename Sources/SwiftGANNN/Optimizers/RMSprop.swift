@@ -1,5 +1,4 @@
 import SwiftGANEngine
-import SwiftGANKernels
 
 /// RMSprop as `torch.optim.RMSprop`: a running average of squared gradients (alpha), optional
 /// momentum and the centered variant.
@@ -31,9 +30,10 @@ public final class RMSprop: Optimizer {
         stepCount += 1
         for (i, p) in parameters.enumerated() {
             let s = slots.slots[i]
-            sg_rmsprop(p.storage.pointer, gradients[i].storage.pointer, s[0].storage.pointer, s[1].storage.pointer,
-                       s[2].storage.pointer, Int64(p.count), learningRate, alpha, eps, weightDecay,
-                       momentum, centered ? 1 : 0)
+            Backend.current.rmsprop(p.storage.pointer, gradient: gradients[i].storage.pointer, squareAverage: s[0].storage.pointer,
+                                    momentumBuffer: s[1].storage.pointer, gradientAverage: s[2].storage.pointer, count: p.count,
+                                    learningRate: learningRate, alpha: alpha, eps: eps, weightDecay: weightDecay,
+                                    momentum: momentum, centered: centered)
         }
     }
 

@@ -1,5 +1,4 @@
 import SwiftGANEngine
-import SwiftGANKernels
 
 /// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and
 /// weight decay, as `torch.optim.SGD`.
@@ -28,9 +27,10 @@ public final class SGD: Optimizer {
         checkGradients(gradients)
         stepCount += 1
         for (i, p) in parameters.enumerated() {
-            sg_sgd(p.storage.pointer, gradients[i].storage.pointer, slots.slots[i][0].storage.pointer,
-                   Int64(p.count), learningRate, momentum, dampening, weightDecay,
-                   nesterov ? 1 : 0, stepCount == 1 ? 1 : 0)
+            Backend.current.sgd(p.storage.pointer, gradient: gradients[i].storage.pointer,
+                                momentumBuffer: slots.slots[i][0].storage.pointer, count: p.count, learningRate: learningRate,
+                                momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov,
+                                first: stepCount == 1)
         }
     }
 
