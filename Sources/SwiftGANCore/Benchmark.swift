@@ -119,3 +119,53 @@ public enum SamplingBenchmark {
         return Result(model: model, batch: batch, msPerBatch: times.sorted()[times.count / 2])
     }
 }
+
+/// Measures what one tensor operation costs on the Swift side: chains of elementwise ops on
+/// tiny tensors, where the kernels themselves take a few nanoseconds, so the time is graph
+/// recording, allocation, shape checks and reference counting.
+public enum OperationOverheadBenchmark {
+    public struct Result: Codable {
+        /// Elements per tensor.
+        public let size: Int
+        /// Microseconds per op without recording (no-grad mode).
+        public let forwardMicroseconds: Double
+        /// Microseconds per op recorded for autograd (forward only).
+        public let recordedMicroseconds: Double
+        /// Microseconds per op recorded, then differentiated (its backward rule included).
+        public let forwardBackwardMicroseconds: Double
+    }
+
+    /// Times chains of `length` ops (add, multiply, tanh in turn) on tensors of `size` elements;
+    /// the median of `repetitions` chains counts.
+    public static func run(size: Int = 8, length: Int = 3000, repetitions: Int = 15) -> Result {
+        var rng = RandomGenerator(seed: 7)
+        let x = rng.normal([size]), c = rng.normal([size])
+        func chain(_ start: Tensor) -> Tensor {
+            var y = start
+            for i in 0..<length {
+                switch i % 3 {
+                case 0: y = y + c
+                case 1: y = y * c
+                default: y = y.tanh()
+                }
+            }
+            return y
+        }
+        func median(_ body: () -> Void) -> Double {
+            body()  // warm-up: the storage pool fills
+            var times: [Double] = []
+            for _ in 0..<repetitions {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                body()
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e3 / Double(length))
+            }
+            return times.sorted()[times.count / 2]
+        }
+        let forward = median { withNoGrad { _ = chain(x) } }
+        let leaf = x.detached()
+        leaf.requiresGrad = true
+        let recorded = median { _ = chain(leaf) }
+        let both = median { _ = grad(of: chain(leaf).sum(), wrt: [leaf]) }
+        return Result(size: size, forwardMicroseconds: forward, recordedMicroseconds: recorded, forwardBackwardMicroseconds: both)
+    }
+}

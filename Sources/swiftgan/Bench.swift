@@ -24,6 +24,10 @@ struct Bench: ParsableCommand {
     var dataDir: String?
     @Option(help: "Time training steps with these DiffAugment policies (as train's --diffaugment, e.g. translation,cutout,color).")
     var diffaugment: String?
+    @Option(parsing: .unconditional, help: "Compute threads (default: OMP_NUM_THREADS, else one per core).")
+    var threads: Int?
+    @Flag(help: "Time the Swift-side cost of one tensor operation (chains of ops on tiny tensors) instead.")
+    var perOp = false
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -32,6 +36,7 @@ struct Bench: ParsableCommand {
             throw ValidationErrorLine(message: "unknown --model '\(model)' (choose from \(BenchmarkSetup.names.joined(separator: ", ")))")
         }
         if let batch, batch < 1 || batch > 1 << 16 { throw ValidationErrorLine(message: "--batch must be in 1...65536, got \(batch)") }
+        if let threads, threads < 1 || threads > 4096 { throw ValidationErrorLine(message: "--threads must be in 1...4096, got \(threads)") }
         if windows < 1 { throw ValidationErrorLine(message: "--windows must be at least 1, got \(windows)") }
         if !(seconds > 0 && seconds.isFinite) { throw ValidationErrorLine(message: "--seconds must be a positive number") }
         if let diffaugment {
@@ -40,6 +45,19 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if let threads { Backend.setComputeThreads(threads) }
+        let threadsField = "\"threads\": \(Backend.computeThreads), "
+        if perOp {
+            let r = OperationOverheadBenchmark.run()
+            if json {
+                print(String(format: "{\"metric\": \"per_op\", %@\"size\": %d, \"forward_us\": %.3f, \"recorded_us\": %.3f, \"forward_backward_us\": %.3f}",
+                             threadsField, r.size, r.forwardMicroseconds, r.recordedMicroseconds, r.forwardBackwardMicroseconds))
+            } else {
+                print(String(format: "one op on %d-element tensors: %.2f µs unrecorded, %.2f µs recorded, %.2f µs recorded and differentiated",
+                             r.size, r.forwardMicroseconds, r.recordedMicroseconds, r.forwardBackwardMicroseconds))
+            }
+            return
+        }
         let batch = try self.batch ?? reportingErrors { try BenchmarkSetup.config(model).batchSize }
         if let fid {
             let parts = fid.split(separator: ",").compactMap { Int($0) }
@@ -56,7 +74,7 @@ struct Bench: ParsableCommand {
             for size in [1, 256] {
                 let r = try reportingErrors { try SamplingBenchmark.run(model: model == "wgangp" ? "mlp" : model, batch: size) }
                 if json {
-                    print("{\"model\": \"\(r.model)\", \"batch\": \(size), \"ms_per_batch\": \(String(format: "%.4f", r.msPerBatch)), \"images_per_s\": \(String(format: "%.1f", r.imagesPerSecond))}")
+                    print("{\"model\": \"\(r.model)\", \(threadsField)\"batch\": \(size), \"ms_per_batch\": \(String(format: "%.4f", r.msPerBatch)), \"images_per_s\": \(String(format: "%.1f", r.imagesPerSecond))}")
                 } else {
                     print(String(format: "%@ sampling: %.3f ms per batch of %d (%.0f images/s)", r.model, r.msPerBatch, size, r.imagesPerSecond))
                 }
@@ -88,10 +106,11 @@ struct Bench: ParsableCommand {
         if json {
             let windowsText = result.windows.map { String(format: "%.3f", $0) }.joined(separator: ", ")
             let augment = diffaugment.map { ", \"diffaugment\": \"\($0)\"" } ?? ""
-            print("{\"model\": \"\(result.model)\", \"batch\": \(batch)\(augment), \"ms_per_step\": \(String(format: "%.3f", result.msPerStep)), \"windows_ms\": [\(windowsText)]}")
+            print("{\"model\": \"\(result.model)\", \(threadsField)\"batch\": \(batch)\(augment), \"ms_per_step\": \(String(format: "%.3f", result.msPerStep)), \"windows_ms\": [\(windowsText)]}")
         } else {
             print(String(format: "%@%@: %.3f ms per training step (batch %d, median of %d windows; oneDNN %@)",
-                         result.model, diffaugment.map { " with DiffAugment \($0)" } ?? "", result.msPerStep, batch, windows, Backend.oneDNNVersion))
+                         result.model, diffaugment.map { " with DiffAugment \($0)" } ?? "", result.msPerStep, batch, windows, Backend.oneDNNVersion)
+                  + " on \(Backend.computeThreads) thread(s)")
         }
     }
 }

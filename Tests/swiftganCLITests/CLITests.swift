@@ -237,4 +237,19 @@ import Testing
         #expect(json?["model"] as? String == "mlp")
         #expect((json?["ms_per_step"] as? Double ?? 0) > 0)
     }
+
+    @Test func benchThreadsSetsThePoolAndPerOpTimesOneOperation() throws {
+        let bench = try swiftgan(["bench", "--model", "mlp", "--threads", "1", "--json", "--windows", "1", "--seconds", "0.2"])
+        #expect(bench.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(bench.output.trimmingCharacters(in: .whitespacesAndNewlines).utf8)) as? [String: Any]
+        #expect(json?["threads"] as? Int == 1)
+        let perOp = try swiftgan(["bench", "--per-op", "--threads", "2", "--json"])
+        #expect(perOp.status == 0)
+        let op = try JSONSerialization.jsonObject(with: Data(perOp.output.trimmingCharacters(in: .whitespacesAndNewlines).utf8)) as? [String: Any]
+        #expect(op?["metric"] as? String == "per_op" && op?["threads"] as? Int == 2)
+        let (forward, backward) = (op?["forward_us"] as? Double ?? 0, op?["forward_backward_us"] as? Double ?? 0)
+        #expect(forward > 0 && backward > forward, "a differentiated op costs more than an unrecorded one: \(forward) vs \(backward) µs")
+        let bad = try swiftgan(["bench", "--threads", "0"])
+        #expect(bad.status != 0 && bad.error.contains("--threads"))
+    }
 }

@@ -3,6 +3,13 @@
 extension Tensor {
     /// Runs a binary kernel over the broadcast shape of `a` and `b` (not recorded).
     static func broadcastKernel(_ op: BinaryKernel, _ a: Tensor, _ b: Tensor) -> Tensor {
+        // Same shapes, or a one-element operand no larger in rank: one flat loop, no stride arrays.
+        if a.shape == b.shape || (b.count == 1 && b.rank <= a.rank) || (a.count == 1 && a.rank <= b.rank) {
+            let out = Tensor(uninitializedShape: a.count == 1 && a.rank <= b.rank && a.shape != b.shape ? b.shape : a.shape)
+            Backend.current.binary(op, count: out.count, a.storage.pointer, stride: a.count == out.count ? 1 : 0,
+                                   b.storage.pointer, stride: b.count == out.count ? 1 : 0, into: out.storage.pointer)
+            return out
+        }
         guard let shape = Shape.broadcast(a.shape, b.shape) else {
             preconditionFailure("shapes \(a.shape) and \(b.shape) do not broadcast")
         }
