@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .target(name: "SwiftGANKernels"),
+        // Open MPI, loaded with dlopen only under mpirun: no build or run-time dependency otherwise.
+        .target(name: "SwiftGANMPI"),
         .target(name: "SwiftGANImageCodecs", dependencies: ["CPNG", "CJPEG"],
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
         .target(name: "SwiftGANDNNL", dependencies: ["CDNNL"], linkerSettings: [.linkedLibrary("dnnl")]),
@@ -32,7 +34,7 @@ let package = Package(
         .target(name: "SwiftGANData", dependencies: ["SwiftGANEngine", "CZlib", "SwiftGANImageCodecs"], swiftSettings: v5),
         .target(name: "SwiftGANImages", dependencies: ["SwiftGANEngine", "CZlib"], swiftSettings: v5),
         .target(name: "SwiftGANCore",
-                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "Yams"],
+                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANMPI", "Yams"],
                 swiftSettings: v5),
         .target(name: "SwiftGANEvaluation",
                 dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANCore", "CLAPACKE"],

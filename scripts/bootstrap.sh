@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what SwiftGAN needs on Debian or Ubuntu, skipping what is already there.
 set -euo pipefail
-packages=(libdnnl-dev liblapacke-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev dataset-fashion-mnist)
+# Open MPI is for `mpirun -np K swiftgan train` (data-parallel training): SwiftGAN loads libmpi
+# only in a process that mpirun started, so nothing else needs it.
+packages=(libdnnl-dev liblapacke-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev dataset-fashion-mnist openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

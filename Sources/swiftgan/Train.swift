@@ -74,19 +74,20 @@ struct Train: ParsableCommand {
 
     func run() throws {
         var stopSignal: Int32?
+        var group: DataParallel?
         let summary = try reportingErrors { () throws -> TrainingRun.Summary in
-            let run: TrainingRun
-            if let resume {
-                run = try TrainingRun(resuming: resume) { try $0.apply(arguments: settings) }
-            } else {
-                let resolved = try TrainingConfig.resolve(file: config, arguments: settings)
-                run = try TrainingRun(config: resolved, directory: out!, overwrite: overwrite)
+            group = try DataParallel.startIfLaunched()
+            do { return try train(stopSignal: &stopSignal) } catch {
+                // The other ranks would wait for this one forever: print the reason, stop them all.
+                if let group {
+                    FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                    group.abortAll()
+                }
+                throw error
             }
-            let signals = StopSignals.install()
-            let summary = try run.run(stoppingWhen: { signals.received != nil })
-            stopSignal = signals.received
-            return summary
         }
+        defer { group?.finish() }
+        guard (group?.rank ?? 0) == 0 else { return }  // rank 0 reports for the group
         if summary.stopped {
             let signal = stopSignal ?? SIGINT
             print("stopped by \(StopSignals.name(signal)) at step \(summary.steps); checkpoint written")
@@ -104,5 +105,19 @@ struct Train: ParsableCommand {
         print("samples:       \(summary.samplePath)")
         print("loss curve:    \(summary.directory)/loss_curve.svg")
         print("report:        \(summary.directory)/report.html")
+    }
+
+    private func train(stopSignal: inout Int32?) throws -> TrainingRun.Summary {
+        let run: TrainingRun
+        if let resume {
+            run = try TrainingRun(resuming: resume) { try $0.apply(arguments: settings) }
+        } else {
+            let resolved = try TrainingConfig.resolve(file: config, arguments: settings)
+            run = try TrainingRun(config: resolved, directory: out!, overwrite: overwrite)
+        }
+        let signals = StopSignals.install()
+        let summary = try run.run(stoppingWhen: { signals.received != nil })
+        stopSignal = signals.received
+        return summary
     }
 }

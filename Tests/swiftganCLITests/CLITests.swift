@@ -18,8 +18,14 @@ import Testing
     }()
 
     func swiftgan(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> Result {
+        try Self.run(Self.executable, arguments, environment: environment, directory: directory)
+    }
+
+    /// Runs `executable` to the end with its output and error captured.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                    directory: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if !environment.isEmpty {

@@ -61,6 +61,8 @@ public final class ClassicGANRecipe: GANRecipe {
 
     public var architectureMetadata: [String: String] { [WeightsMetadata.architecture: architecture.rawValue] }
 
+    public var splitsBatchesAcrossRanks: Bool { true }
+
     public var randomStreams: [String: RandomGenerator] {
         get {
             var streams = ["noise": noise, "regularizer": regularizerNoise]
@@ -116,20 +118,23 @@ public final class ClassicGANRecipe: GANRecipe {
                       latents given: (discriminatorStep: Tensor, generatorStep: Tensor)?) -> StepStatistics {
         var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
         if instanceNoiseLevel > 0 { stats.extra["instance_noise"] = instanceNoiseLevel }
+        // Batches and latents are drawn whole, as one process would, and each data-parallel
+        // rank trains on its own rows of them (all of them in a single process).
+        let local = DataParallel.localRows
         var lastReal = Tensor.zeros([1])
         for i in 0..<config.discriminatorSteps {
             lastReal = nextReal()
             let z = given?.discriminatorStep ?? latents(lastReal.shape[0])
-            let gradients = discriminatorStep(real: lastReal, z: z, stats: &stats)
+            let gradients = discriminatorStep(real: local(lastReal), z: local(z), stats: &stats)
             if diagnostics && i == config.discriminatorSteps - 1 {
                 stats.recordGradientNorms(of: models[1], names: parameterNames.d, gradients: gradients)
             }
         }
 
         let batch = lastReal.shape[0]
-        let z = given?.generatorStep ?? latents(batch)
-        let restoreD = config.unrolledSteps > 0 ? unroll(real: lastReal, batch: batch) : nil
-        let realForG = withNoGrad { addInstanceNoise(lastReal) }
+        let z = local(given?.generatorStep ?? latents(batch))
+        let restoreD = config.unrolledSteps > 0 ? unroll(real: local(lastReal), batch: batch) : nil
+        let realForG = withNoGrad { addInstanceNoise(local(lastReal)) }
         let (lossG, gradsG) = valueAndGrad(optimizerG.parameters) {
             let fake = discriminator(augmented(addInstanceNoise(generator(z))))
             return config.loss.generatorLoss(real: config.loss.generatorNeedsReal ? discriminator(augmented(realForG)) : nil, fake: fake)
@@ -138,7 +143,7 @@ public final class ClassicGANRecipe: GANRecipe {
         stats.lossG = lossG.item
         if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
         // The logged norms are the loss's gradient; the update adds the orthogonal regularization's.
-        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: gradsG, of: generator)) }
+        if DataParallel.finiteEverywhere(lossG.item) { optimizerG.update(config.orthogonalRegularizer.adding(to: gradsG, of: generator)) }
         stepCount += 1
         return stats
     }
@@ -180,7 +185,7 @@ public final class ClassicGANRecipe: GANRecipe {
         stats.lossD = lossD.item
         stats.realScore = config.loss.meanScore(realOut)
         stats.fakeScore = config.loss.meanScore(fakeOut)
-        guard lossD.item.isFinite else { return grads }  // the trainer stops the run; keep weights sane
+        guard DataParallel.finiteEverywhere(lossD.item) else { return grads }  // the trainer stops the run; keep weights sane
         optimizerD.update(grads)
         config.loss.constrainCritic(optimizerD.parameters)
         return grads
@@ -193,7 +198,7 @@ public final class ClassicGANRecipe: GANRecipe {
         let saved = discriminator.stateDict().mapValues { $0.copy() }
         let savedOptimizer = optimizerD.stateTensors().mapValues { $0.copy() }
         for _ in 0..<config.unrolledSteps {
-            let fake = withNoGrad { generator(latents(batch)) }
+            let fake = withNoGrad { generator(DataParallel.localRows(latents(batch))) }
             let (_, grads) = valueAndGrad(optimizerD.parameters) {
                 config.loss.discriminatorLoss(real: discriminator(augmented(real)), fake: discriminator(augmented(fake)))
             }

@@ -151,9 +151,13 @@ public protocol GANRecipe: AnyObject {
     /// What the recipe's weights files record about the architecture beyond the family name
     /// (the DCGAN layout, image sizes), so that sampling can rebuild it.
     var architectureMetadata: [String: String] { get }
+    /// Whether the step trains on `DataParallel.localRows` of each global batch and latent draw,
+    /// so that `mpirun` can split it across processes.
+    var splitsBatchesAcrossRanks: Bool { get }
 }
 
 extension GANRecipe {
+    public var splitsBatchesAcrossRanks: Bool { false }
     public var movingAverages: [String: ExponentialMovingAverage] { [:] }
     public var lossNames: [String] { [] }
     public var architectureMetadata: [String: String] { [:] }

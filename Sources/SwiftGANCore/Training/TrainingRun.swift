@@ -24,6 +24,9 @@ public final class TrainingRun {
     public var showProgress = true
     private var alarms: TrainingAlarms
     private let startStep: Int
+    /// Whether this process writes the run directory: always, except on the data-parallel
+    /// ranks other than 0.
+    public let writes: Bool
 
     /// Starts a new run in `directory`, which must be new, empty, or (with `overwrite`) an
     /// earlier run.
@@ -39,7 +42,15 @@ public final class TrainingRun {
         self.config = config
         data = try TrainingData(config: config, warn: Self.warn)
         trainer = try Self.makeTrainer(config, data)
-        self.directory = try RunDirectory(creating: directory, config: config, overwrite: overwrite)
+        let group = DataParallel.current
+        try group?.check(config, recipe: trainer.recipe)
+        let writer = (group?.rank ?? 0) == 0
+        writes = writer
+        // Rank 0 creates the directory; the other ranks open it after that.
+        let open = {
+            writer ? try RunDirectory(creating: directory, config: config, overwrite: overwrite) : try RunDirectory(existing: directory)
+        }
+        self.directory = try group?.rankZeroFirst(open) ?? open()
         alarms = TrainingAlarms()
         startStep = 0
     }
@@ -48,7 +59,9 @@ public final class TrainingRun {
     /// saved as changed by `change` (more steps, say). Without changes to the training settings
     /// the result is bitwise the run that never stopped.
     public init(resuming directory: String, change: (inout TrainingConfig) throws -> Void = { _ in }) throws {
-        let run = try RunDirectory(existing: directory)
+        let group = DataParallel.current
+        writes = (group?.rank ?? 0) == 0
+        let run = try group?.rankZeroFirst { try RunDirectory(existing: directory) } ?? RunDirectory(existing: directory)
         var config = try TrainingConfig.load(run.file("config.json"))
         let saved = config
         try change(&config)
@@ -60,6 +73,7 @@ public final class TrainingRun {
         self.directory = run
         data = try TrainingData(config: config, warn: Self.warn)
         trainer = try Self.makeTrainer(config, data)
+        try group?.check(config, recipe: trainer.recipe)
         if let (dataState, savedAlarms) = try Checkpoint.restoreLatest(trainer, from: run.file("checkpoints"), warn: Self.warn) {
             try data.restore(dataState)
             alarms = savedAlarms
@@ -122,9 +136,10 @@ public final class TrainingRun {
     /// the step just finished gets a checkpoint, the weights and the report, and the summary
     /// says the run stopped early (`StopSignals` asks it on SIGINT and SIGTERM).
     public func run(stoppingWhen shouldStop: () -> Bool = { false }) throws -> Summary {
-        try directory.writeConfig(config)
+        if writes { try directory.writeConfig(config) }
         let recipe = trainer.recipe
-        let log = try JSONLinesLog(path: directory.file("log.jsonl"), keepingStepsUpTo: startStep)
+        let group = DataParallel.current
+        let log = writes ? try JSONLinesLog(path: directory.file("log.jsonl"), keepingStepsUpTo: startStep) : nil
         var history = JSONLinesLog.lossHistory(directory.file("log.jsonl"))
         var fixedRNG = RandomGenerator(seed: config.seed &+ 0xF1CED)
         let reference = data.referenceBatch(config.sampleCount)
@@ -144,16 +159,17 @@ public final class TrainingRun {
         for step in (startStep + 1)...config.steps {
             let logging = step % config.logEvery == 0 || step == config.steps
             last = trainer.step(diagnostics: logging) { data.nextBatch() }
+            if let group { last = group.averaged(last) }
             windowSteps += 1
             if !last.isFinite || logging {
                 let diversity = last.isFinite ? recipe.panel(fixed).diversity : nil
-                try log.append(record(step: step, stats: last, diversity: diversity,
+                try log?.append(record(step: step, stats: last, diversity: diversity,
                                   stepsPerSecond: Double(windowSteps) / max(Date().timeIntervalSince(windowStart), 1e-9)))
                 history.append((step, last.lossD, last.lossG))
                 windowStart = Date(); windowSteps = 0
                 for alarm in alarms.check(step: step, stats: last, diversity: diversity, bceLoss: config.loss.usesBCETargets) {
-                    try log.append(["step": .number(Double(step)), "alarm": .text(alarm.kind.rawValue), "evidence": .text(alarm.evidence)])
-                    if showProgress { FileHandle.standardError.write(Data((alarm.description + "\n").utf8)) }
+                    try log?.append(["step": .number(Double(step)), "alarm": .text(alarm.kind.rawValue), "evidence": .text(alarm.evidence)])
+                    if showProgress && writes { FileHandle.standardError.write(Data((alarm.description + "\n").utf8)) }
                 }
             }
             guard last.isFinite else {
@@ -161,28 +177,28 @@ public final class TrainingRun {
                     .map { "last good checkpoint: \(directory.file("checkpoints/\($0.name)"))" } ?? "no checkpoint was written yet"
                 throw ConfigError("training stopped at step \(step): non-finite values (D loss \(last.lossD), G loss \(last.lossG)); \(kept)")
             }
-            if step % config.sampleEvery == 0 || step == config.steps {
+            if writes && (step % config.sampleEvery == 0 || step == config.steps) {
                 let (name, evaluation) = try writePanel(fixed, step: step)
                 sampleFiles.append(name)
                 if let evaluation {
                     toyEvaluation = evaluation
-                    try log.append(["step": .number(Double(step)), "modes_covered": .number(Double(evaluation.modesCovered)),
+                    try log?.append(["step": .number(Double(step)), "modes_covered": .number(Double(evaluation.modesCovered)),
                                 "high_quality": .number(evaluation.highQualityFraction)])
                 }
             }
-            let stopping = step < config.steps && shouldStop()
-            if step % config.checkpointEvery == 0 || step == config.steps || stopping {
+            let stopping = step < config.steps && (group.map { $0.any(shouldStop()) } ?? shouldStop())
+            if writes && (step % config.checkpointEvery == 0 || step == config.steps || stopping) {
                 try Checkpoint.save(trainer, data: data.state, alarms: alarms, in: directory.file("checkpoints"),
                                     keep: config.keepCheckpoints)
                 try directory.saveWeights(trainer)
             }
-            if showProgress {
+            if showProgress && writes {
                 progress.update(step: step, fields: [("D", last.lossD), ("G", last.lossG), ("D(x)", last.realScore), ("D(G(z))", last.fakeScore)])
             }
             if stopping { finalStep = step; break }
         }
         let seconds = Date().timeIntervalSince(start)
-        try writeReport(history: history, sampleFiles: sampleFiles, seconds: seconds, step: finalStep, last: last, toy: toyEvaluation)
+        if writes { try writeReport(history: history, sampleFiles: sampleFiles, seconds: seconds, step: finalStep, last: last, toy: toyEvaluation) }
         return Summary(steps: finalStep, stopped: finalStep < config.steps, seconds: seconds, finalLossD: last.lossD, finalLossG: last.lossG,
                        directory: directory.path, samplePath: directory.file("samples/latest.png"),
                        alarms: alarms.raised, toyEvaluation: toyEvaluation)

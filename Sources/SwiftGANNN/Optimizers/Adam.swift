@@ -22,7 +22,7 @@ public final class Adam: Optimizer {
     }
 
     public func update(_ gradients: [Tensor]) {
-        checkGradients(gradients)
+        prepareGradients(gradients)
         stepCount += 1
         for (i, p) in parameters.enumerated() {
             let m = slots.slots[i][0], v = slots.slots[i][1]

@@ -33,13 +33,23 @@ extension Optimizer {
     /// Clears every parameter's `grad`.
     public func zeroGrad() { for p in parameters { p.grad = nil } }
 
-    func checkGradients(_ gradients: [Tensor]) {
+    /// Checks the gradients against the parameters and, in data-parallel training, replaces
+    /// them in place by their average over all processes. Every update starts with it.
+    func prepareGradients(_ gradients: [Tensor]) {
         precondition(gradients.count == parameters.count,
                      "\(gradients.count) gradients for \(parameters.count) parameters")
         for (p, g) in zip(parameters, gradients) {
             precondition(p.shape == g.shape, "gradient shape \(g.shape) for parameter of shape \(p.shape)")
         }
+        GradientSynchronization.averageInPlace?(gradients)
     }
+}
+
+/// How data-parallel training averages gradients across processes: `DataParallel` (in
+/// SwiftGANCore) installs the function when the process was started by mpirun; nil, nothing
+/// happens. It replaces the values of the given tensors in place.
+public enum GradientSynchronization {
+    nonisolated(unsafe) public static var averageInPlace: (([Tensor]) -> Void)?
 }
 
 /// Why optimizer state could not be restored.

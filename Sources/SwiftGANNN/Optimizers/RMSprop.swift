@@ -26,7 +26,7 @@ public final class RMSprop: Optimizer {
     }
 
     public func update(_ gradients: [Tensor]) {
-        checkGradients(gradients)
+        prepareGradients(gradients)
         stepCount += 1
         for (i, p) in parameters.enumerated() {
             let s = slots.slots[i]

@@ -24,7 +24,7 @@ public final class SGD: Optimizer {
     }
 
     public func update(_ gradients: [Tensor]) {
-        checkGradients(gradients)
+        prepareGradients(gradients)
         stepCount += 1
         for (i, p) in parameters.enumerated() {
             Backend.current.sgd(p.storage.pointer, gradient: gradients[i].storage.pointer,

@@ -1,0 +1,83 @@
+import Foundation
+import SwiftGAN
+import SwiftGANTestSupport
+import Testing
+
+/// `mpirun -np K swiftgan train …` on loopback: K processes split each global batch, average
+/// their gradients, and end where one process with the same global batch ends.
+@Suite(.serialized) struct DataParallelTests {
+    let cli = CLITests()
+
+    /// Open MPI's launcher, when installed (the bootstrap installs openmpi-bin).
+    static let mpirun: String? = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Runs `swiftgan` under mpirun with `ranks` processes, as root, inside a container, and
+    /// without binding a rank's threads to one core.
+    func mpirun(_ launcher: String, ranks: Int, _ arguments: [String]) throws -> CLITests.Result {
+        try CLITests.run(launcher, ["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np", "\(ranks)", CLITests.executable] + arguments,
+                         environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+                                       "OMPI_MCA_btl_vader_single_copy_mechanism": "none"])
+    }
+
+    /// The largest difference between two weights files' tensors, relative to max(1, |value|).
+    func largestDifference(_ a: String, _ b: String) throws -> Float {
+        let (x, y) = (try Safetensors.read(a), try Safetensors.read(b))
+        #expect(x.keys.sorted() == y.keys.sorted())
+        var worst: Float = 0
+        for (name, t) in x {
+            guard let u = y[name], u.shape == t.shape else { return .infinity }
+            for (p, q) in zip(t.scalars, u.scalars) { worst = max(worst, abs(p - q) / max(1, abs(p))) }
+        }
+        return worst
+    }
+
+    @Test func twoRanksTrainTheMLPAsOneProcessWithTheSameGlobalBatch() throws {
+        guard let launcher = Self.mpirun else {
+            print("DataParallelTests skipped: no mpirun (the bootstrap installs openmpi-bin)")
+            return
+        }
+        let root = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: root + "/data", count: 256)
+        let base = ["train", "--model", "mlp", "--data-dir", root + "/data", "--steps", "10", "--batch", "64", "--seed", "3",
+                    "--sample-every", "10", "--checkpoint-every", "5", "--log-every", "5"]
+        let one = try cli.swiftgan(base + ["--out", root + "/one"], environment: ["OMP_NUM_THREADS": "1"])
+        #expect(one.status == 0, "\(one.error)")
+        let two = try mpirun(launcher, ranks: 2, base + ["--out", root + "/two"])
+        #expect(two.status == 0, "\(two.error)")
+        #expect(two.output.components(separatedBy: "trained to step 10").count == 2, "rank 0 alone reports: \(two.output)")
+        for model in ["generator", "discriminator"] {
+            let difference = try largestDifference("\(root)/one/\(model).safetensors", "\(root)/two/\(model).safetensors")
+            #expect(difference <= 1e-5, "\(model) after 10 steps on 2 ranks differs from 1 process by \(difference)")
+        }
+        // Rank 0 alone wrote the log, with the losses averaged over both ranks.
+        let logged = JSONLinesLog.lossHistory(root + "/two/log.jsonl")
+        #expect(logged.map(\.step) == [5, 10])
+        let single = JSONLinesLog.lossHistory(root + "/one/log.jsonl")
+        if let a = logged.last, let b = single.last { #expect(abs(a.d - b.d) < 1e-4, "D loss \(a.d) vs \(b.d)") }
+    }
+
+    @Test func aDCGANTrainsOnTwoRanksAndResumesOnOneAndOnTwo() throws {
+        guard let launcher = Self.mpirun else { return }
+        let root = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: root + "/data", count: 64)
+        let run = root + "/dcgan"
+        let first = try mpirun(launcher, ranks: 2, ["train", "--model", "dcgan", "--data-dir", root + "/data", "--steps", "4", "--batch", "8",
+                                                     "--checkpoint-every", "2", "--sample-every", "4", "--out", run])
+        #expect(first.status == 0, "\(first.error)")
+        let single = try cli.swiftgan(["train", "--resume", run, "--steps", "6"])
+        #expect(single.status == 0 && single.output.contains("trained to step 6"), "\(single.error)")
+        let again = try mpirun(launcher, ranks: 2, ["train", "--resume", run, "--steps", "8"])
+        #expect(again.status == 0 && again.output.contains("trained to step 8"), "\(again.error)")
+        #expect(FileManager.default.fileExists(atPath: run + "/checkpoints/step_000008/manifest.json"))
+    }
+
+    @Test func aGlobalBatchThatDoesNotSplitIsOneLineOnEveryRank() throws {
+        guard let launcher = Self.mpirun else { return }
+        let root = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: root + "/data", count: 64)
+        let result = try mpirun(launcher, ranks: 2, ["train", "--model", "mlp", "--data-dir", root + "/data", "--steps", "2", "--batch", "63",
+                                                      "--out", root + "/odd"])
+        #expect(result.status != 0)
+        #expect(result.error.contains("--batch 63 does not split evenly across 2 ranks"), "\(result.error)")
+    }
+}
