@@ -56,7 +56,7 @@ public final class ACGANRecipe: ConditionalPairRecipe, ConditionalAdversarialRec
         stats.losses["loss_class_fake"] = classFake.item
         let correct = zip(realClasses.argmaxRows(), labels).filter { $0 == $1 }.count
         stats.extra["class_accuracy_real"] = Float(correct) / Float(labels.count)
-        guard lossD.item.isFinite else { return grads }  // the trainer stops the run; keep weights sane
+        guard DataParallel.finiteEverywhere(lossD.item) else { return grads }  // the trainer stops the run; keep weights sane
         optimizerD.update(grads)
         loss.constrainCritic(optimizerD.parameters)
         return grads
@@ -76,7 +76,7 @@ public final class ACGANRecipe: ConditionalPairRecipe, ConditionalAdversarialRec
         }
         stats.lossG = lossG.item
         stats.losses["loss_class_g"] = classG.item
-        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
+        if DataParallel.finiteEverywhere(lossG.item) { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
         return grads
     }
 }

@@ -22,18 +22,24 @@ extension ConditionalAdversarialRecipe {
     /// Latents for `n` samples from the `noise` stream.
     public func latents(_ n: Int) -> Tensor { randomStreams["noise"]!.normal([n, latentDimension]) }
 
+    public var splitsBatchesAcrossRanks: Bool { true }
+
     public func step(_ step: Int, diagnostics: Bool, nextBatch: () -> Batch) -> StepStatistics {
         var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
+        // Batches, labels and latents are drawn whole, as one process would, and each
+        // data-parallel rank trains on its own rows of them (all of them in a single process).
         var labels: [Int] = []
         var lastReal = Tensor(scalar: 0)
+        var count = 0
         for i in 0..<config.discriminatorSteps {
             let batch = nextBatch()
-            lastReal = batch.real!
-            labels = ConditionalGANRecipe.indices(batch.labels!)
-            let grads = discriminatorStep(real: lastReal, labels: labels, z: latents(labels.count), stats: &stats)
+            count = batch.count
+            lastReal = DataParallel.localRows(batch.real!)
+            labels = DataParallel.localRows(ConditionalGANRecipe.indices(batch.labels!))
+            let grads = discriminatorStep(real: lastReal, labels: labels, z: DataParallel.localRows(latents(count)), stats: &stats)
             if diagnostics && i == config.discriminatorSteps - 1 { recordGradientNorms(of: models[1], grads, in: &stats) }
         }
-        let gradsG = generatorStep(real: lastReal, labels: labels, z: latents(labels.count), stats: &stats)
+        let gradsG = generatorStep(real: lastReal, labels: labels, z: DataParallel.localRows(latents(count)), stats: &stats)
         if diagnostics { recordGradientNorms(of: models[0], gradsG, in: &stats) }
         return stats
     }
@@ -84,7 +90,7 @@ extension LabelConditionedRecipe {
         stats.lossD = lossD.item
         stats.realScore = loss.meanScore(realOut)
         stats.fakeScore = loss.meanScore(fakeOut)
-        guard lossD.item.isFinite else { return grads }  // the trainer stops the run; keep weights sane
+        guard DataParallel.finiteEverywhere(lossD.item) else { return grads }  // the trainer stops the run; keep weights sane
         optimizerD.update(grads)
         loss.constrainCritic(optimizerD.parameters)
         return grads
@@ -110,7 +116,7 @@ extension LabelConditionedRecipe {
         }
         if let modeSeekingLoss { stats.losses["loss_mode_seeking"] = modeSeekingLoss }
         stats.lossG = lossG.item
-        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
+        if DataParallel.finiteEverywhere(lossG.item) { optimizerG.update(config.orthogonalRegularizer.adding(to: grads, of: generator)) }
         return grads
     }
 }

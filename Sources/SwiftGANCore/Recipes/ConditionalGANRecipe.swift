@@ -76,17 +76,22 @@ public final class ConditionalGANRecipe: GANRecipe {
     /// Class indices from a batch's label tensor.
     static func indices(_ labels: Tensor) -> [Int] { labels.scalars.map { Int($0) } }
 
+    public var splitsBatchesAcrossRanks: Bool { true }
+
     public func step(_ step: Int, diagnostics: Bool, nextBatch: () -> Batch) -> StepStatistics {
         var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
         let loss = config.loss
         var labels: [Int] = []
         var lastReal = Tensor(scalar: 0)
+        var count = 0
         for i in 0..<config.discriminatorSteps {
+            // Drawn whole and split across data-parallel ranks (whole in a single process).
             let batch = nextBatch()
-            let real = batch.real!.reshaped([batch.count, -1])
-            labels = Self.indices(batch.labels!)
+            count = batch.count
+            let real = DataParallel.localRows(batch.real!.reshaped([batch.count, -1]))
+            labels = DataParallel.localRows(Self.indices(batch.labels!))
             lastReal = real
-            let fake = withNoGrad { generator(latents(labels.count), labels) }
+            let fake = withNoGrad { generator(DataParallel.localRows(latents(count)), labels) }
             var realOut = real, fakeOut = fake
             let (lossD, grads) = valueAndGrad(optimizerD.parameters) {
                 realOut = discriminator(augmented(real), labels)
@@ -96,21 +101,21 @@ public final class ConditionalGANRecipe: GANRecipe {
             stats.lossD = lossD.item
             stats.realScore = loss.meanScore(realOut)
             stats.fakeScore = loss.meanScore(fakeOut)
-            if lossD.item.isFinite { optimizerD.update(grads) }
+            if DataParallel.finiteEverywhere(lossD.item) { optimizerD.update(grads) }
             loss.constrainCritic(optimizerD.parameters)
             if diagnostics && i == config.discriminatorSteps - 1 {
                 stats.recordGradientNorms(of: models[1], names: parameterNames.d, gradients: grads)
             }
         }
         // G draws classes as the data does: the last real batch's labels.
-        let z = latents(labels.count)
+        let z = DataParallel.localRows(latents(count))
         let (lossG, gradsG) = valueAndGrad(optimizerG.parameters) {
             let fake = discriminator(augmented(generator(z, labels)), labels)
             return loss.generatorLoss(real: loss.generatorNeedsReal ? discriminator(augmented(lastReal), labels) : nil, fake: fake)
         }
         stats.lossG = lossG.item
         if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
-        if lossG.item.isFinite { optimizerG.update(config.orthogonalRegularizer.adding(to: gradsG, of: generator)) }
+        if DataParallel.finiteEverywhere(lossG.item) { optimizerG.update(config.orthogonalRegularizer.adding(to: gradsG, of: generator)) }
         return stats
     }
 

@@ -76,6 +76,14 @@ public final class DataParallel: @unchecked Sendable {
     /// This rank's rows when data-parallel training runs, else the batch itself.
     public static func localRows(_ batch: Tensor) -> Tensor { current?.localRows(batch) ?? batch }
 
+    /// This rank's share of per-row values (a batch's labels), as `localRows` splits the rows.
+    public static func localRows<T>(_ values: [T]) -> [T] {
+        guard let current else { return values }
+        precondition(values.count % current.size == 0, "\(values.count) rows do not split across \(current.size) ranks")
+        let per = values.count / current.size
+        return Array(values[current.rank * per..<(current.rank + 1) * per])
+    }
+
     /// Replaces each tensor's values by their mean over all ranks: one all-reduce of one
     /// buffer holding them all.
     public func average(_ tensors: [Tensor]) {
