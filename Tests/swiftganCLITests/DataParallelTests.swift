@@ -74,6 +74,36 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: run + "/checkpoints/step_000008/manifest.json"))
     }
 
+    /// With --sync-batch-norm the ranks normalize with the global batch's statistics, as one
+    /// process does: after one DCGAN step the logged losses and G's running statistics (updated
+    /// by its two forward passes before any update of G) equal one process's; without it they
+    /// are each rank's own.
+    @Test func synchronizedBatchNormComputesTheGlobalBatchStatistics() throws {
+        guard let launcher = Self.mpirun else { return }
+        let root = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: root + "/data", count: 64)
+        let base = ["train", "--model", "dcgan", "--data-dir", root + "/data", "--steps", "1", "--batch", "16", "--seed", "3",
+                    "--log-every", "1", "--sample-every", "1", "--checkpoint-every", "1"]
+        #expect(try cli.swiftgan(base + ["--out", root + "/one"], environment: ["OMP_NUM_THREADS": "1"]).status == 0)
+        let synced = try mpirun(launcher, ranks: 2, base + ["--sync-batch-norm", "--out", root + "/synced"])
+        #expect(synced.status == 0, "\(synced.error)")
+        let own = try mpirun(launcher, ranks: 2, base + ["--out", root + "/own"])
+        #expect(own.status == 0, "\(own.error)")
+        func runningStatistics(_ run: String) throws -> [String: [Float]] {
+            try Safetensors.read("\(root)/\(run)/generator.safetensors").filter { $0.key.hasSuffix("running_mean") || $0.key.hasSuffix("running_var") }
+                .mapValues(\.scalars)
+        }
+        let (one, sync, plain) = (try runningStatistics("one"), try runningStatistics("synced"), try runningStatistics("own"))
+        #expect(!one.isEmpty && one.keys.sorted() == sync.keys.sorted())
+        func largest(_ a: [String: [Float]], _ b: [String: [Float]]) -> Float {
+            a.keys.map { k in zip(a[k]!, b[k] ?? []).map { abs($0 - $1) }.max() ?? .infinity }.max() ?? .infinity
+        }
+        #expect(largest(one, sync) < 1e-5, "synchronized running statistics differ from one process's by \(largest(one, sync))")
+        #expect(largest(one, plain) > 1e-4, "per-rank statistics should differ from the global batch's")
+        let (a, b) = (JSONLinesLog.lossHistory(root + "/one/log.jsonl"), JSONLinesLog.lossHistory(root + "/synced/log.jsonl"))
+        #expect(a.count == 1 && b.count == 1 && abs(a[0].d - b[0].d) < 1e-5 && abs(a[0].g - b[0].g) < 1e-5, "losses \(a) vs \(b)")
+    }
+
     @Test func translationRecipesSayTheyCannotSplitBatches() throws {
         guard let launcher = Self.mpirun else { return }
         let root = try Fixtures.temporaryDirectory()

@@ -104,6 +104,20 @@ public final class DataParallel: @unchecked Sendable {
         }
     }
 
+    /// The element-wise sum of `t` over all ranks, recorded for autograd: its backward pass sums
+    /// the incoming gradients over the ranks (every rank runs the same backward pass, so the
+    /// collectives pair up).
+    public func sum(_ t: Tensor) -> Tensor {
+        let out = t.copy()
+        mustSucceed { sg_mpi_allreduce_sum_float(out.storage.pointer, Int64(out.count), $0, $1) }
+        return Tensor.record(out, op: "all_reduce_sum", inputs: [t]) { [self] g, _, _ in [self.sum(g)] }
+    }
+
+    /// Batch norm over the global batch (`--sync-batch-norm`) or over each rank's rows.
+    func synchronizeBatchNorm(_ on: Bool) {
+        BatchNorm.synchronization = on ? BatchNorm.CrossProcessSum(processes: size, sum: { [self] in self.sum($0) }) : nil
+    }
+
     /// The mean over all ranks of each value.
     public func mean(_ values: [Double]) -> [Double] {
         var buffer = values
@@ -125,9 +139,10 @@ public final class DataParallel: @unchecked Sendable {
         return result
     }
 
-    /// Checks that `config` can run on this group: its recipe splits batches, and the global
-    /// batch splits evenly.
+    /// Checks that `config` can run on this group (its recipe splits batches, and the global
+    /// batch splits evenly) and sets batch norm's synchronization as the config asks.
     func check(_ config: TrainingConfig, recipe: any GANRecipe) throws {
+        synchronizeBatchNorm(config.syncBatchNorm)
         guard recipe.splitsBatchesAcrossRanks else {
             throw ConfigError("--model \(config.model) cannot train data-parallel yet (mpirun -np \(size)); run it as one process")
         }
@@ -136,11 +151,15 @@ public final class DataParallel: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on rank 0 first and on the other ranks after it (creating or opening a run
-    /// directory, which rank 0 alone may change).
+    /// Runs `body` on rank 0 first, then on the other ranks, and returns when every rank is
+    /// done: creating or opening a run directory, which rank 0 alone changes, and which it must
+    /// not write into while another rank's opening clears leftover temporary files.
     func rankZeroFirst<T>(_ body: () throws -> T) rethrows -> T {
         if rank > 0 { barrier() }
-        defer { if rank == 0 { barrier() } }
+        defer {
+            if rank == 0 { barrier() }
+            barrier()
+        }
         return try body()
     }
 
@@ -167,6 +186,7 @@ public final class DataParallel: @unchecked Sendable {
     /// Leaves the group (after the last collective call).
     public func finish() {
         sg_mpi_finalize()
+        BatchNorm.synchronization = nil
         GradientSynchronization.averageInPlace = nil
         Self.current = nil
     }

@@ -36,6 +36,8 @@ public struct TrainingConfig: Sendable, Equatable {
     public var r2Gamma: Float = 0
     public var regularizationInterval = 1
     public var spectralNorm = false
+    /// Under mpirun: batch-norm statistics over the whole global batch (all ranks).
+    public var syncBatchNorm = false
     public var labelSmoothing: Float = 0
     public var instanceNoise: Float = 0
     /// Steps over which instance noise anneals; fixed to the run's first `steps` when the run
@@ -84,6 +86,7 @@ public struct TrainingConfig: Sendable, Equatable {
         ConfigField("r2Gamma", \.r2Gamma, flag: "r2", help: "R2 penalty γ (fakes)."),
         ConfigField("regularizationInterval", \.regularizationInterval, help: "Apply R1/R2 every N D steps, scaled by N (lazy regularization)."),
         ConfigField("spectralNorm", \.spectralNorm, help: "Spectral normalization on every layer of D."),
+        ConfigField("syncBatchNorm", \.syncBatchNorm, help: "Under mpirun: batch-norm statistics over the whole global batch (all ranks), not each rank's rows."),
         ConfigField("labelSmoothing", \.labelSmoothing, help: "One-sided label smoothing: real targets 1 - this (BCE losses)."),
         ConfigField("instanceNoise", \.instanceNoise, help: "Instance noise σ on D's inputs, annealed linearly to 0."),
         ConfigField("instanceNoiseSteps", \.instanceNoiseSteps, help: "Steps over which instance noise anneals (default: the run's steps)."),
