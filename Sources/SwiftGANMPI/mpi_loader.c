@@ -2,8 +2,10 @@
 // (MPI_COMM_WORLD is &ompi_mpi_comm_world, MPI_FLOAT &ompi_mpi_float, MPI_SUM &ompi_mpi_op_sum,
 // MPI_IN_PLACE is (void *)1), so the handles are those symbols' addresses. This is Open MPI's
 // ABI (Debian's openmpi-bin), the one the bootstrap installs.
+#define _GNU_SOURCE
 #include "SwiftGANMPI.h"
 #include <dlfcn.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -92,4 +94,10 @@ void sg_mpi_finalize(void) {
 void sg_mpi_abort(int code) {
     if (mpi.initialized) mpi.abort(mpi.world, code);
     exit(code);
+}
+
+int sg_usable_cores(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 0;
+    return CPU_COUNT(&set);
 }

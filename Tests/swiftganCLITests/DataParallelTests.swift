@@ -5,11 +5,14 @@ import Testing
 
 /// `mpirun -np K swiftgan train …` on loopback: K processes split each global batch, average
 /// their gradients, and end where one process with the same global batch ends.
-@Suite(.serialized) struct DataParallelTests {
+/// Open MPI's launcher, when installed (the bootstrap installs openmpi-bin).
+private let installedMPIRun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+@Suite(.serialized, .enabled(if: installedMPIRun != nil, "no mpirun: the bootstrap installs openmpi-bin"))
+struct DataParallelTests {
     let cli = CLITests()
 
-    /// Open MPI's launcher, when installed (the bootstrap installs openmpi-bin).
-    static let mpirun: String? = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let mpirun = installedMPIRun
 
     /// Runs `swiftgan` under mpirun with `ranks` processes, as root, inside a container, and
     /// without binding a rank's threads to one core.
@@ -35,10 +38,7 @@ import Testing
     /// so 2 ranks and 1 process compute the same thing.
     @Test(arguments: ["mlp", "cgan-mlp"])
     func twoRanksTrainAsOneProcessWithTheSameGlobalBatch(model: String) throws {
-        guard let launcher = Self.mpirun else {
-            print("DataParallelTests skipped: no mpirun (the bootstrap installs openmpi-bin)")
-            return
-        }
+        let launcher = try #require(Self.mpirun)
         let root = try Fixtures.temporaryDirectory()
         try TinyDataset.write(to: root + "/data", count: 256)
         let base = ["train", "--model", model, "--data-dir", root + "/data", "--steps", "10", "--batch", "64", "--seed", "3",
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func aDCGANTrainsOnTwoRanksAndResumesOnOneAndOnTwo() throws {
-        guard let launcher = Self.mpirun else { return }
+        let launcher = try #require(Self.mpirun)
         let root = try Fixtures.temporaryDirectory()
         try TinyDataset.write(to: root + "/data", count: 64)
         let run = root + "/dcgan"
@@ -79,7 +79,7 @@ import Testing
     /// by its two forward passes before any update of G) equal one process's; without it they
     /// are each rank's own.
     @Test func synchronizedBatchNormComputesTheGlobalBatchStatistics() throws {
-        guard let launcher = Self.mpirun else { return }
+        let launcher = try #require(Self.mpirun)
         let root = try Fixtures.temporaryDirectory()
         try TinyDataset.write(to: root + "/data", count: 64)
         let base = ["train", "--model", "dcgan", "--data-dir", root + "/data", "--steps", "1", "--batch", "16", "--seed", "3",
@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func translationRecipesSayTheyCannotSplitBatches() throws {
-        guard let launcher = Self.mpirun else { return }
+        let launcher = try #require(Self.mpirun)
         let root = try Fixtures.temporaryDirectory()
         let result = try mpirun(launcher, ranks: 2, ["train", "--model", "pix2pix", "--dataset", "edges2fashion", "--steps", "2",
                                                       "--batch", "4", "--out", root + "/p2p"])
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func aGlobalBatchThatDoesNotSplitIsOneLineOnEveryRank() throws {
-        guard let launcher = Self.mpirun else { return }
+        let launcher = try #require(Self.mpirun)
         let root = try Fixtures.temporaryDirectory()
         try TinyDataset.write(to: root + "/data", count: 64)
         let result = try mpirun(launcher, ranks: 2, ["train", "--model", "mlp", "--data-dir", root + "/data", "--steps", "2", "--batch", "63",

@@ -4,11 +4,13 @@ import SwiftGANMPI
 import SwiftGANNN
 
 /// Data-parallel training over MPI, as PyTorch's DistributedDataParallel does it: every process
-/// (rank) holds the whole model, draws the same global batch and latents, trains on its own
-/// rows of them, and averages the gradients across ranks before each optimizer update, in one
-/// fused buffer per update. Parameters therefore stay equal on every rank. Batch norm uses each
-/// rank's own batch statistics; rank 0's running buffers are the ones saved, and rank 0 alone
-/// writes the run directory.
+/// (rank) holds the whole model, draws the same global batch, labels and latents, trains on its
+/// own rows of them, and averages the gradients across ranks before each optimizer update, in
+/// one fused buffer per update. Parameters therefore stay equal on every rank. Batch norm uses
+/// each rank's own batch statistics (rank 0's running buffers are the ones saved), or the global
+/// batch's with `--sync-batch-norm`. Rank 0 alone writes the run directory. The regularizers'
+/// per-row draws (gradient-penalty mixing weights, instance noise, DiffAugment, the replay
+/// buffer) come from streams that are the same on every rank, drawn at the rank's batch size.
 ///
 /// `mpirun -np K swiftgan train …` starts it; `--batch` stays the global batch, split evenly.
 /// A single process never loads MPI.
@@ -40,8 +42,12 @@ public final class DataParallel: @unchecked Sendable {
         current = group
         GradientSynchronization.averageInPlace = { group.average($0) }
         if ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] == nil {
+            // The machine's cores shared by its ranks, and no more than this rank may use (one
+            // when mpirun bound it to a core, as it does by default for 2 ranks or fewer).
             let local = Int(ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"] ?? "") ?? group.size
-            Backend.setComputeThreads(max(1, ProcessInfo.processInfo.activeProcessorCount / max(local, 1)))
+            let share = ProcessInfo.processInfo.activeProcessorCount / max(local, 1)
+            let usable = Int(sg_usable_cores())
+            Backend.setComputeThreads(max(1, usable > 0 ? min(share, usable) : share))
         }
         return group
     }
@@ -65,23 +71,21 @@ public final class DataParallel: @unchecked Sendable {
         }
     }
 
-    /// This rank's rows of a global batch (axis 0): rows rank·n/K ..< (rank+1)·n/K.
-    public func localRows(_ batch: Tensor) -> Tensor {
-        let n = batch.shape[0]
+    /// This rank's rows of `n` global rows: rank·n/K ..< (rank+1)·n/K.
+    public func localRange(of n: Int) -> Range<Int> {
         precondition(n % size == 0, "a batch of \(n) does not split across \(size) ranks")
         let per = n / size
-        return batch.slice(axis: 0, rank * per..<(rank + 1) * per)
+        return rank * per..<(rank + 1) * per
     }
 
     /// This rank's rows when data-parallel training runs, else the batch itself.
-    public static func localRows(_ batch: Tensor) -> Tensor { current?.localRows(batch) ?? batch }
+    public static func localRows(_ batch: Tensor) -> Tensor {
+        current.map { batch.slice(axis: 0, $0.localRange(of: batch.shape[0])) } ?? batch
+    }
 
     /// This rank's share of per-row values (a batch's labels), as `localRows` splits the rows.
     public static func localRows<T>(_ values: [T]) -> [T] {
-        guard let current else { return values }
-        precondition(values.count % current.size == 0, "\(values.count) rows do not split across \(current.size) ranks")
-        let per = values.count / current.size
-        return Array(values[current.rank * per..<(current.rank + 1) * per])
+        current.map { Array(values[$0.localRange(of: values.count)]) } ?? values
     }
 
     /// Replaces each tensor's values by their mean over all ranks: one all-reduce of one

@@ -22,6 +22,9 @@ int sg_mpi_allreduce_sum_double(double *buffer, int64_t count, char *error, size
 int sg_mpi_barrier(char *error, size_t error_size);
 /// Shuts MPI down (after the last collective call).
 void sg_mpi_finalize(void);
+/// The cores this process may run on (its CPU affinity mask): 1 when mpirun bound the rank to
+/// one core, all of them with --bind-to none.
+int sg_usable_cores(void);
 /// Stops every rank (after one rank failed, so the others do not wait for it forever).
 void sg_mpi_abort(int code);
 
