@@ -9,7 +9,7 @@ import Testing
         var rng = RandomGenerator(seed: 11)
         let x = rng.normal([6, 3, 4, 5], mean: 0.5, std: 2)
         let g = rng.normal([6, 3, 4, 5])
-        func run(_ sync: BatchNorm.CrossProcessSum?) -> (y: [Float], dx: [Float], dWeight: [Float], runningVar: [Float]) {
+        func run(_ sync: CrossProcessSum?) -> (y: [Float], dx: [Float], dWeight: [Float], runningVar: [Float]) {
             let bn = BatchNorm(3)
             let input = x.detached()
             input.requiresGrad = true
@@ -21,8 +21,8 @@ import Testing
         // Two "processes" with identical rows: the global batch is x twice, whose statistics are
         // x's own except the unbiased variance's count; the gradient of the sum is the sum of
         // both processes' (identical) gradients.
-        let twice = run(BatchNorm.CrossProcessSum(processes: 2) { $0 * 2 })
-        let one = run(BatchNorm.CrossProcessSum(processes: 1) { $0 })
+        let twice = run(CrossProcessSum(processes: 2) { $0 * 2 })
+        let one = run(CrossProcessSum(processes: 1) { $0 })
         func close(_ a: [Float], _ b: [Float], _ tolerance: Float = 1e-4) -> Bool {
             a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($0)) }
         }

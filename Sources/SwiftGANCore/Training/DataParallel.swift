@@ -119,7 +119,7 @@ public final class DataParallel: @unchecked Sendable {
 
     /// Batch norm over the global batch (`--sync-batch-norm`) or over each rank's rows.
     func synchronizeBatchNorm(_ on: Bool) {
-        BatchNorm.synchronization = on ? BatchNorm.CrossProcessSum(processes: size, sum: { [self] in self.sum($0) }) : nil
+        BatchNorm.synchronization = on ? CrossProcessSum(processes: size, sum: { [self] in self.sum($0) }) : nil
     }
 
     /// The mean over all ranks of each value.

@@ -1,21 +1,39 @@
 /// Batch, layer and instance normalization, written with differentiable tensor ops so their
 /// gradients of any order come from the ops they are made of.
 
+/// A sum over the processes of data-parallel training, for batch statistics over the whole
+/// global batch (PyTorch's `SyncBatchNorm`). SwiftGANCore's `DataParallel` makes one for
+/// `--sync-batch-norm`.
+public struct CrossProcessSum {
+    /// The number of processes (each holding an equal share of the batch).
+    public let processes: Int
+    /// The element-wise sum of a tensor over all processes; differentiable (its gradient is the
+    /// sum of the processes' gradients).
+    public let sum: (Tensor) -> Tensor
+
+    public init(processes: Int, sum: @escaping (Tensor) -> Tensor) {
+        self.processes = processes
+        self.sum = sum
+    }
+}
+
 extension Tensor {
     /// Like `torch.nn.functional.batch_norm` on [n, c] or [n, c, ...]. In training mode the
     /// batch statistics normalize (biased variance) and `runningMean`/`runningVar` are updated
     /// in place with `momentum` (the unbiased variance, as PyTorch does); in evaluation mode the
     /// running statistics normalize.
     public static func batchNorm(_ x: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
-                                 training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+                                 training: Bool, momentum: Float = 0.1, eps: Float = 1e-5,
+                                 synchronizedBy sync: CrossProcessSum? = nil) -> Tensor {
         precondition(x.rank >= 2, "batch_norm needs [n, c, ...], got \(x.shape)")
         let channels = x.shape[1]
         var statShape = [Int](repeating: 1, count: x.rank)
         statShape[1] = channels
         if training {
-            let count = x.count / channels
+            let count = x.count / channels * (sync?.processes ?? 1)
             precondition(count > 1, "batch_norm in training needs more than one value per channel, got \(x.shape)")
-            let (y, mean, variance) = batchNormTraining(x, weight: weight, bias: bias, eps: eps)
+            let (y, mean, variance) = sync.map { batchNormComposite(x, weight: weight, bias: bias, eps: eps, synchronizedBy: $0) }
+                ?? batchNormTraining(x, weight: weight, bias: bias, eps: eps)
             if let runningMean, let runningVar {
                 withNoGrad {
                     runningMean.assign(runningMean * (1 - momentum) + mean * momentum)
@@ -48,7 +66,7 @@ extension Tensor {
         let inputs = [x] + [weight, bias].compactMap { $0 }
         record(y, op: "batch_norm", inputs: inputs) { g, _, needs in
             if GradMode.isEnabled {
-                let composite = batchNormComposite(x, weight: weight, bias: bias, eps: eps)
+                let composite = batchNormComposite(x, weight: weight, bias: bias, eps: eps).y
                 let wanted = inputs.enumerated().filter { needs[$0.offset] }.map(\.element)
                 var grads = SwiftGANEngine.grad(of: composite, wrt: wanted, gradOutput: g, createGraph: true)[...]
                 return needs.map { $0 ? grads.popFirst() : nil }
@@ -66,14 +84,25 @@ extension Tensor {
         return (y, mean, variance)
     }
 
-    /// Training-mode batch norm written with differentiable tensor ops.
-    static func batchNormComposite(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+    /// Training-mode batch norm written with differentiable tensor ops; returns the output, the
+    /// batch mean and the biased variance. With `sync` the statistics are those of the batch
+    /// of every process together, summed over them in two passes (the mean, then the centered
+    /// squares).
+    static func batchNormComposite(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float,
+                                   synchronizedBy sync: CrossProcessSum? = nil) -> (y: Tensor, mean: Tensor, variance: Tensor) {
         let axes = [0] + Array(2..<x.rank)
         var statShape = [Int](repeating: 1, count: x.rank)
         statShape[1] = x.shape[1]
-        let centered = x - x.mean(axes: axes, keepDims: true)
-        let variance = (centered * centered).mean(axes: axes, keepDims: true)
-        return affine(centered * (variance + eps).pow(-0.5), weight: weight, bias: bias, shape: statShape)
+        let scale = 1 / Float(x.count / x.shape[1] * (sync?.processes ?? 1))
+        func channelMean(_ t: Tensor) -> Tensor {
+            let local = t.sum(axes: axes)
+            return (sync?.sum(local) ?? local) * scale
+        }
+        let mean = channelMean(x)
+        let centered = x - mean.reshaped(statShape)
+        let variance = channelMean(centered * centered)
+        return (affine(centered * (variance + eps).pow(-0.5).reshaped(statShape), weight: weight, bias: bias, shape: statShape),
+                mean, variance)
     }
 
     /// Like `torch.nn.functional.layer_norm`: normalizes over the last `normalizedRank`

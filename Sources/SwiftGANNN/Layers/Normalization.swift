@@ -35,23 +35,8 @@ public final class BatchNorm: Module, UnaryLayer {
 
     override public func ownIntegerBuffers() -> Set<String> { ["num_batches_tracked"] }
 
-    /// A sum over the processes of data-parallel training, for batch statistics over the whole
-    /// global batch (PyTorch's `SyncBatchNorm`). SwiftGANCore's `DataParallel` sets it for
-    /// `--sync-batch-norm`; nil, each process normalizes with its own rows' statistics.
-    public struct CrossProcessSum {
-        /// The number of processes (each holding an equal share of the batch).
-        public let processes: Int
-        /// The element-wise sum of a tensor over all processes; differentiable (its gradient is
-        /// the sum of the processes' gradients).
-        public let sum: (Tensor) -> Tensor
-
-        public init(processes: Int, sum: @escaping (Tensor) -> Tensor) {
-            self.processes = processes
-            self.sum = sum
-        }
-    }
-
-    /// Set by data-parallel training with synchronized batch norm; applies to every BatchNorm.
+    /// Set by data-parallel training with synchronized batch norm (`--sync-batch-norm`): applies
+    /// to every BatchNorm; nil, each process normalizes with its own rows' statistics.
     nonisolated(unsafe) public static var synchronization: CrossProcessSum?
 
     public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, synchronizedBy: Self.synchronization) }
@@ -60,35 +45,8 @@ public final class BatchNorm: Module, UnaryLayer {
     /// process's batch alone).
     public func callAsFunction(_ x: Tensor, synchronizedBy sync: CrossProcessSum?) -> Tensor {
         if training { numBatchesTracked.storage.pointer[0] += 1 }
-        if training, let sync { return synchronized(x, sync) }
         return Tensor.batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
-                                training: training, momentum: momentum, eps: eps)
-    }
-}
-
-extension BatchNorm {
-    /// Training-mode batch norm with the mean and biased variance of the whole global batch,
-    /// summed over the processes in two passes (the mean, then the centered squares), and the
-    /// running statistics updated from them as `torch.nn.SyncBatchNorm` does.
-    private func synchronized(_ x: Tensor, _ sync: CrossProcessSum) -> Tensor {
-        precondition(x.rank >= 2, "batch_norm needs [n, c, ...], got \(x.shape)")
-        let channels = x.shape[1]
-        var statShape = [Int](repeating: 1, count: x.rank)
-        statShape[1] = channels
-        let axes = [0] + Array(2..<x.rank)
-        let count = x.count / channels * sync.processes
-        precondition(count > 1, "batch_norm in training needs more than one value per channel, got \(x.shape)")
-        let mean = sync.sum(x.sum(axes: axes)) / Float(count)
-        let centered = x - mean.reshaped(statShape)
-        let variance = sync.sum((centered * centered).sum(axes: axes)) / Float(count)
-        var y = centered * (variance + eps).pow(-0.5).reshaped(statShape)
-        if let weight { y = y * weight.reshaped(statShape) }
-        if let bias { y = y + bias.reshaped(statShape) }
-        withNoGrad {
-            runningMean.assign(runningMean * (1 - momentum) + mean * momentum)
-            runningVar.assign(runningVar * (1 - momentum) + variance * (momentum * Float(count) / Float(count - 1)))
-        }
-        return y
+                                training: training, momentum: momentum, eps: eps, synchronizedBy: sync)
     }
 }
 
