@@ -20,6 +20,9 @@ public final class DataParallel: @unchecked Sendable {
 
     public let rank: Int
     public let size: Int
+    /// The fused gradient buffer, kept from update to update (as large as the largest model's
+    /// gradients), so that an update allocates nothing.
+    private var fused: TensorStorage?
 
     private init(rank: Int, size: Int) {
         self.rank = rank
@@ -92,19 +95,18 @@ public final class DataParallel: @unchecked Sendable {
     /// buffer holding them all.
     public func average(_ tensors: [Tensor]) {
         let total = tensors.reduce(0) { $0 + $1.count }
-        var buffer = [Float](repeating: 0, count: total)
-        buffer.withUnsafeMutableBufferPointer { buffer in
-            var offset = 0
-            for t in tensors {
-                (buffer.baseAddress! + offset).update(from: t.storage.pointer, count: t.count)
-                offset += t.count
-            }
-            mustSucceed { sg_mpi_allreduce_sum_float(buffer.baseAddress!, Int64(total), $0, $1) }
-            offset = 0
-            for t in tensors {
-                Backend.current.unary(.affine, buffer.baseAddress! + offset, t.storage.pointer, count: t.count, 1 / Float(size), 0)
-                offset += t.count
-            }
+        if (fused?.count ?? -1) < total { fused = TensorStorage(uninitializedCount: total) }
+        let buffer = fused!.pointer
+        var offset = 0
+        for t in tensors {
+            (buffer + offset).update(from: t.storage.pointer, count: t.count)
+            offset += t.count
+        }
+        mustSucceed { sg_mpi_allreduce_sum_float(buffer, Int64(total), $0, $1) }
+        offset = 0
+        for t in tensors {
+            Backend.current.unary(.affine, buffer + offset, t.storage.pointer, count: t.count, 1 / Float(size), 0)
+            offset += t.count
         }
     }
 
