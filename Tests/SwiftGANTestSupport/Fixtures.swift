@@ -25,12 +25,21 @@ public enum Fixtures {
     /// The shared MNIST directory beside the repository.
     public static var mnistDirectory: String { "\(repositoryRoot)/../shared/data/mnist" }
 
-    /// A fresh temporary directory.
+    /// A fresh temporary directory, inside this test process's own root, which is removed when
+    /// the process exits (test runs used to leave their runs and checkpoints in /tmp: 70 GB
+    /// over a few days of `make test`, until the disk was full).
     public static func temporaryDirectory() throws -> String {
-        let dir = NSTemporaryDirectory() + "swiftgan-test-" + UUID().uuidString
+        let dir = temporaryRoot + "/swiftgan-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
+
+    private static let temporaryRoot: String = {
+        atexit { try? FileManager.default.removeItem(atPath: Fixtures.processTemporaryRoot) }
+        return processTemporaryRoot
+    }()
+
+    private static var processTemporaryRoot: String { NSTemporaryDirectory() + "swiftgan-tests-\(getpid())" }
 }
 
 /// max |a - b| / max |b| (with a floor for all-zero references): the relative error used to
