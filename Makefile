@@ -2,7 +2,7 @@
 SWIFTGAN := .build/release/swiftgan
 DEMO_STEPS ?= 3000
 
-.PHONY: demo test bench fuzz build bootstrap fixtures clean
+.PHONY: demo test bench fuzz build bootstrap fixtures clean load-test
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -26,11 +26,17 @@ demo: build
 # --disable-testable-imports and plans exactly what `swift build` does. (`swift build` has no
 # such option.)
 test: build
+	@bash scripts/test_bootstrap.sh
 	swift build -c release --build-tests
 	swift test -c release --skip-build --disable-testable-imports
 
 bench: build
 	@bash scripts/bench.sh
+
+# The sampling server under wrk for 60 s at 16 connections (installs wrk when missing): no
+# failed request, p99 under 50 ms, memory growth under 10%.
+load-test: build
+	@bash scripts/load_test.sh
 
 # Every parser of user files under libFuzzer with the address sanitizer (Fuzz/, scripts/fuzz.sh):
 # FUZZ_RUNS executions per target from the committed seed corpora. CI runs 30 seconds of each.

@@ -5,7 +5,7 @@ import PackageDescription
 // the neural-network layer; data and images; the GAN layer; the umbrella module; the CLI.
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 let libraryModules: [Target.Dependency] = ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore",
-                                           "SwiftGANEvaluation"]
+                                           "SwiftGANEvaluation", "SwiftGANServing"]
 
 let package = Package(
     name: "SwiftGAN",
@@ -16,6 +16,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
@@ -40,9 +45,17 @@ let package = Package(
                 dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANCore", "CLAPACKE"],
                 resources: [.copy("Evaluators")],
                 swiftSettings: v5),
+        // The sampling server: Hummingbird for HTTP, swift-prometheus for /metrics.
+        .target(name: "SwiftGANServing",
+                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore", "SwiftGANEvaluation",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Prometheus", package: "swift-prometheus"),
+                               .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "HTTPTypes", package: "swift-http-types")],
+                swiftSettings: v5),
         .target(name: "SwiftGAN",
                 dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore",
-                               "SwiftGANEvaluation"],
+                               "SwiftGANEvaluation", "SwiftGANServing"],
                 swiftSettings: v5),
         // Every library module is listed, not just the umbrella: SwiftPM rebuilds a target when a
         // module it depends on directly changes, and the umbrella's own interface never changes
@@ -59,5 +72,8 @@ let package = Package(
         .testTarget(name: "SwiftGANEvaluationTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "swiftganCLITests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "SwiftGANImagesTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
+        .testTarget(name: "SwiftGANServingTests",
+                    dependencies: ["SwiftGANTestSupport"] + libraryModules,
+                    swiftSettings: v5),
     ]
 )

@@ -5,3 +5,4 @@
 @_exported import SwiftGANEvaluation
 @_exported import SwiftGANImages
 @_exported import SwiftGANNN
+@_exported import SwiftGANServing

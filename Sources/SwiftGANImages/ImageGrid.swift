@@ -4,8 +4,9 @@ import SwiftGANEngine
 /// Tiles a batch of images into one picture, like `torchvision.utils.make_grid`.
 public enum ImageGrid {
     /// A grid PNG of `images` ([n, c, h, w] or [n, h·w] for square gray images) with values in
-    /// [-1, 1], `columns` per row (a square layout by default) and `padding` pixels between.
-    public static func png(_ images: Tensor, columns: Int? = nil, padding: Int = 2) -> Data {
+    /// [-1, 1], `columns` per row (a square layout by default) and `padding` pixels between;
+    /// generated images carry their `provenance` (tEXt chunks).
+    public static func png(_ images: Tensor, columns: Int? = nil, padding: Int = 2, provenance: Provenance? = nil) -> Data {
         let (n, c, h, w) = dimensions(of: images)
         let cols = columns ?? max(1, Int(Double(n).squareRoot().rounded(.up)))
         let rows = (n + cols - 1) / cols
@@ -25,7 +26,8 @@ public enum ImageGrid {
                 }
             }
         }
-        return PNG.encode(width: width, height: height, color: channels == 1 ? .gray : .rgb, pixels: pixels)
+        return PNG.encode(width: width, height: height, color: channels == 1 ? .gray : .rgb, pixels: pixels,
+                          text: provenance?.textChunks ?? [])
     }
 
     private static func dimensions(of images: Tensor) -> (Int, Int, Int, Int) {

@@ -9,8 +9,9 @@ public enum PNG {
         var channels: Int { self == .gray ? 1 : 3 }
     }
 
-    /// A PNG of `width`×`height` pixels, `pixels` row-major with 1 (gray) or 3 (RGB) bytes each.
-    public static func encode(width: Int, height: Int, color: ColorType, pixels: [UInt8]) -> Data {
+    /// A PNG of `width`×`height` pixels, `pixels` row-major with 1 (gray) or 3 (RGB) bytes each,
+    /// carrying `text` as tEXt chunks (keyword, text) before the image data.
+    public static func encode(width: Int, height: Int, color: ColorType, pixels: [UInt8], text: [(String, String)] = []) -> Data {
         precondition(pixels.count == width * height * color.channels, "pixel count does not match the size")
         var raw = [UInt8]()
         raw.reserveCapacity((width * color.channels + 1) * height)
@@ -24,6 +25,10 @@ public enum PNG {
         header += bigEndian(UInt32(width)) + bigEndian(UInt32(height))
         header += [8, color.rawValue, 0, 0, 0]
         png.append(chunk("IHDR", header))
+        for (keyword, value) in text {
+            precondition(PNGText.isValidKeyword(keyword) && PNGText.isLatin1(value), "tEXt '\(keyword)' is not Latin-1 text")
+            png.append(chunk("tEXt", Array(keyword.unicodeScalars.map { UInt8($0.value) }) + [0] + value.unicodeScalars.map { UInt8($0.value) }))
+        }
         png.append(chunk("IDAT", deflate(raw)))
         png.append(chunk("IEND", []))
         return png
@@ -37,7 +42,7 @@ public enum PNG {
         return Array(out[0..<Int(length)])
     }
 
-    private static func chunk(_ type: String, _ data: [UInt8]) -> Data {
+    static func chunk(_ type: String, _ data: [UInt8]) -> Data {
         let typeBytes = Array(type.utf8)
         var out = Data(bigEndian(UInt32(data.count)))
         out.append(contentsOf: typeBytes)
@@ -47,7 +52,7 @@ public enum PNG {
         return out
     }
 
-    private static func bigEndian(_ v: UInt32) -> [UInt8] {
+    static func bigEndian(_ v: UInt32) -> [UInt8] {
         [UInt8(v >> 24), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)]
     }
 }

@@ -154,7 +154,7 @@ struct Eval: ParsableCommand {
             let count = classes > 0 ? n / classes * classes : n
             let labels = classes > 0 ? (0..<count).map { $0 % classes } : nil
             var zRNG = RandomGenerator(seed: seed)
-            let latents = drawLatents([count, generator.latentDimension], truncation: truncateZ, generator: &zRNG)
+            let latents = Latents.draw([count, generator.latentDimension], truncation: truncateZ, generator: &zRNG)
             let images = try generator.generateAll(latents, labels: labels).reshaped([count] + shape)
             // The conditional metrics need the model's classes to be the evaluator's.
             let evaluatorClasses = classes == 0 ? 0 : try custom?.0.classCount ?? EvaluatorNetwork.pretrained(for: data.dataset).classCount
@@ -290,7 +290,3 @@ func validateTruncation(_ threshold: Float?, latentsFile: String?) throws {
     }
 }
 
-/// Latents of `shape` from N(0, 1), truncated to [-T, T] when `truncation` gives T.
-func drawLatents(_ shape: [Int], truncation: Float?, generator rng: inout RandomGenerator) -> Tensor {
-    truncation.map { rng.truncatedNormal(shape, threshold: $0) } ?? rng.normal(shape)
-}

@@ -67,7 +67,7 @@ struct Sample: ParsableCommand {
                 try generator.checkFits(latents.shape[0], "\(z): \(latents.shape[0]) latents")
             } else {
                 var zRNG = RandomGenerator(seed: seed)
-                latents = drawLatents([n! * (perClass ? classes : 1), generator.latentDimension], truncation: truncateZ, generator: &zRNG)
+                latents = Latents.draw([n! * (perClass ? classes : 1), generator.latentDimension], truncation: truncateZ, generator: &zRNG)
             }
             let count = latents.shape[0]
             if labels != nil && classes == 0 { throw ValidationErrorLine(message: "--labels: model \(family.name) is not conditional") }
@@ -79,7 +79,10 @@ struct Sample: ParsableCommand {
                 print("wrote \(npy) \(images.shape)")
             }
             if let png {
-                try AtomicFile.write(picture(images, generator, columns: perClass && labels == nil ? count / classes : nil), to: png)
+                let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: weights),
+                                            seed: z.map { "latents from \(($0 as NSString).lastPathComponent)" } ?? String(seed))
+                try AtomicFile.write(picture(images, generator, columns: perClass && labels == nil ? count / classes : nil,
+                                             provenance: provenance), to: png)
                 print("wrote \(png) (\(count) samples)")
             }
         }
@@ -98,9 +101,11 @@ struct Sample: ParsableCommand {
     }
 
     /// An image grid, or a scatter plot of 2-D points.
-    private func picture(_ images: Tensor, _ generator: any SampleableGenerator, columns: Int?) -> Data {
+    private func picture(_ images: Tensor, _ generator: any SampleableGenerator, columns: Int?, provenance: Provenance) -> Data {
         let count = images.shape[0]
-        if let shape = generator.imageShape { return ImageGrid.png(images.reshaped([count] + shape), columns: columns) }
+        if let shape = generator.imageShape {
+            return ImageGrid.png(images.reshaped([count] + shape), columns: columns, provenance: provenance)
+        }
         let finite = images.scalars.filter(\.isFinite)
         let extent = max(1, finite.map(abs).max() ?? 1) * 1.1
         let plot = ScatterPlot.render([.init(points: images, color: (214, 39, 40))], extent: extent)

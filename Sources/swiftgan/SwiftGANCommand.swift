@@ -7,7 +7,9 @@ struct SwiftGANCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftgan",
         abstract: "Train, sample and benchmark Generative Adversarial Networks.",
-        subcommands: [Train.self, Sample.self, Translate.self, Bench.self, Metrics.self, Eval.self, Evaluator.self])
+        version: SwiftGANVersion.current,
+        subcommands: [Train.self, Sample.self, Translate.self, Serve.self, ProvenanceCommand.self, Bench.self, Metrics.self, Eval.self,
+                      Evaluator.self])
 
     static func main() {
         // A write past the file-size limit (`ulimit -f`) then fails with EFBIG, which the

@@ -49,6 +49,7 @@ struct Translate: ParsableCommand {
             let loaded = try ModelRegistry.loadTranslator(from: weights, model: model)
             let (family, generator, trainedSide) = (loaded.family, loaded.generator, loaded.trainedSide ?? 32)
             let inputs = try TranslationInputs.load(input, channels: generator.channels, warn: warn)
+            let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: weights))
             let outputs = try inputs.groups.map { try generator.translateAll($0.images, trainedSide: trainedSide) }
             let sizes = Set(outputs.map { Array($0.shape.dropFirst()) })
             if (npy != nil || (png != nil && inputs.count > 1)) && sizes.count > 1 {
@@ -61,14 +62,15 @@ struct Translate: ParsableCommand {
             }
             if let png {
                 let all = Tensor.concat(outputs, axis: 0)
-                try AtomicFile.write(all.shape[0] == 1 ? TranslationInputs.png(all) : ImageGrid.png(all), to: png)
+                try AtomicFile.write(all.shape[0] == 1 ? TranslationInputs.png(all, provenance: provenance)
+                                                    : ImageGrid.png(all, provenance: provenance), to: png)
                 print("wrote \(png) (\(imageCount(all.shape[0])))")
             }
             if let out {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 for (group, output) in zip(inputs.groups, outputs) {
                     for (i, name) in group.names.enumerated() {
-                        try AtomicFile.write(TranslationInputs.png(output.slice(axis: 0, i..<(i + 1))), to: "\(out)/\(name).png")
+                        try AtomicFile.write(TranslationInputs.png(output.slice(axis: 0, i..<(i + 1)), provenance: provenance), to: "\(out)/\(name).png")
                     }
                 }
                 print("wrote \(imageCount(inputs.count)) to \((out as NSString).standardizingPath)/ (\(family.name))")

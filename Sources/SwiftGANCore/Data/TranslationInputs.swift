@@ -85,9 +85,10 @@ public struct TranslationInputs {
         return Tensor(values, shape: [1, channels, h, w])
     }
 
-    /// One image of [C, H, W] (or [1, C, H, W]) in [-1, 1] as a PNG of exactly its pixels.
-    public static func png(_ image: Tensor) -> Data {
+    /// One image of [C, H, W] (or [1, C, H, W]) in [-1, 1] as a PNG of exactly its pixels; a
+    /// generated one carries its `provenance`.
+    public static func png(_ image: Tensor, provenance: Provenance? = nil) -> Data {
         let shape = image.rank == 4 ? image.shape : [1] + image.shape
-        return ImageGrid.png(image.reshaped(shape), columns: 1, padding: 0)
+        return ImageGrid.png(image.reshaped(shape), columns: 1, padding: 0, provenance: provenance)
     }
 }

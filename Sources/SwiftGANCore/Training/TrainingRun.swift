@@ -238,7 +238,8 @@ public final class TrainingRun {
         case .toyUnpaired(_, let b): target = b
         default:
             let panel = recipe.panel(fixed)
-            return (try directory.savePanel(ImageGrid.png(panel.images, columns: panel.columns), step: step), nil)
+            return (try directory.savePanel(ImageGrid.png(panel.images, columns: panel.columns,
+                                                                   provenance: Provenance(model: config.model, step: step)), step: step), nil)
         }
         var rng = RandomGenerator(seed: config.seed &+ 0x70E)
         let generated = recipe.panel(recipe.panelInputs(count: 2500, reference: data.referenceBatch(2500), generator: &rng)).generated

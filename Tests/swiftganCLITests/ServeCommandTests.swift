@@ -1,0 +1,193 @@
+import Foundation
+import SwiftGAN
+import SwiftGANTestSupport
+import Testing
+
+/// `swiftgan serve` and `swiftgan provenance` as a user runs them: the real executable, real
+/// HTTP on loopback, Ctrl-C to stop.
+@Suite(.serialized) struct ServeCommandTests {
+    let cli = CLITests()
+
+    /// A running `swiftgan serve`, its port read from the line it prints when it listens.
+    final class ServeProcess {
+        let process = Process()
+        private(set) var port = 0
+        private let lock = NSLock()
+        private var output = ""
+        private var errors = ""
+
+        init(_ arguments: [String], directory: String? = nil, timeout: TimeInterval = 300) throws {
+            process.executableURL = URL(fileURLWithPath: CLITests.executable)
+            process.arguments = ["serve"] + arguments
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            for (pipe, isError) in [(out, false), (err, true)] {
+                Thread { [self] in
+                    while true {
+                        let data = pipe.fileHandleForReading.availableData
+                        if data.isEmpty { return }
+                        lock.withLock {
+                            if isError { errors += String(decoding: data, as: UTF8.self) } else { output += String(decoding: data, as: UTF8.self) }
+                        }
+                    }
+                }.start()
+            }
+            let deadline = Date().addingTimeInterval(timeout)
+            var found: Int?
+            while found == nil && Date() < deadline && process.isRunning {
+                found = lock.withLock { output }.split(separator: "\n").first { $0.hasPrefix("listening on http://127.0.0.1:") }
+                    .flatMap { Int($0.split(separator: ":").last!) }
+                if found == nil { usleep(20_000) }
+            }
+            guard let found else {
+                process.terminate()
+                process.waitUntilExit()
+                throw HTTPTestClient.Failure(description: "serve did not listen: \(lock.withLock { output + errors })")
+            }
+            port = found
+        }
+
+        var standardError: String { lock.withLock { errors } }
+
+        /// Ctrl-C, and the exit status.
+        func interrupt() -> Int32 {
+            kill(process.processIdentifier, SIGINT)
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    @Test func serveAnswersOverHTTPShowsTheRunAndItsImagesCarryProvenance() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 128)
+        let run = try Fixtures.temporaryDirectory() + "/run"
+        let train = try cli.swiftgan(["train", "--model", "mlp", "--dataset", "mnist", "--data-dir", data, "--steps", "20",
+                                      "--seed", "3", "--out", run])
+        #expect(train.status == 0, "train failed: \(train.error)")
+        let weights = run + "/generator.safetensors"
+        let server = try ServeProcess(["--weights", "demo=" + weights, "--port", "0", "--eval-samples", "0"])
+
+        let health = try HTTPTestClient.request(port: server.port, "GET", "/healthz")
+        #expect(health.status == 200)
+        #expect(try health.json()["models"] as? [String] == ["demo"])
+        let card = try #require((try HTTPTestClient.request(port: server.port, "GET", "/v1/models").json()["models"] as? [[String: Any]])?.first)
+        #expect(card["architecture"] as? String == "mlp")
+        let training = try #require(card["training"] as? [String: Any])
+        #expect(training["steps_trained"] as? Int == 20)
+        #expect((training["config"] as? [String: Any])?["dataset"] as? String == "mnist")
+
+        let png = try HTTPTestClient.post(port: server.port, "/v1/generate", json: ["n": 9, "seed": 5])
+        #expect(png.status == 200 && png.headers["content-type"] == "image/png")
+        let file = try Fixtures.temporaryDirectory() + "/served.png"
+        try png.body.write(to: URL(fileURLWithPath: file))
+        let npy = try HTTPTestClient.post(port: server.port, "/v1/generate", json: ["n": 1, "seed": 5, "format": "npy"])
+        #expect(server.interrupt() == 0, "serve did not stop cleanly on Ctrl-C: \(server.standardError)")
+
+        let provenance = try cli.swiftgan(["provenance", file])
+        #expect(provenance.status == 0, "\(provenance.error)")
+        #expect(provenance.output.contains("synthetic image made by SwiftGAN"))
+        #expect(provenance.output.contains("model: mlp") && provenance.output.contains("seed: 5 to 13, one per image"))
+        #expect(provenance.output.contains("weights sha256: \(try SHA256.hex(ofFile: weights))"))
+
+        // The served image of seed 5 is `sample --n 1 --seed 5`'s.
+        let sampled = try Fixtures.temporaryDirectory()
+        let sample = try cli.swiftgan(["sample", "--weights", weights, "--n", "1", "--seed", "5", "--npy", sampled + "/x.npy",
+                                       "--png", sampled + "/x.png"])
+        #expect(sample.status == 0, "\(sample.error)")
+        #expect(relativeError(try NPY.decode(npy.body, path: "reply").reshaped([1, 784]), try NPY.read(sampled + "/x.npy")) < 1e-5)
+        let sampleProvenance = try cli.swiftgan(["provenance", "--json", sampled + "/x.png"])
+        #expect(sampleProvenance.status == 0)
+        let fields = try JSONSerialization.jsonObject(with: Data(sampleProvenance.output.utf8)) as? [String: Any]
+        #expect(fields?["swiftgan:seed"] as? String == "5" && fields?["synthetic"] as? Bool == true)
+        // The run's own sample panels say which step made them.
+        let panel = try cli.swiftgan(["provenance", run + "/samples/latest.png"])
+        #expect(panel.status == 0 && panel.output.contains("training step: 20"), "\(panel.output)\(panel.error)")
+    }
+
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Headless Chromium with its own profile; its output, error and exit status.
+    func chromium(_ arguments: [String], profile: String) throws -> CLITests.Result {
+        try CLITests.run(Self.chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
+                                          "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000"] + arguments)
+    }
+
+    @Test(.enabled(if: chromium != nil, "Debian's chromium is not installed (make test's bootstrap installs it)"))
+    func theWebPageGeneratesInAHeadlessBrowser() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (weights, _) = try untrainedWeights("cgan-mlp", metadata: ["swiftgan.classes": "10"], in: dir)
+        let server = try ServeProcess(["--weights", "digits=" + weights, "--port", "0", "--eval-samples", "0"])
+        let url = "http://127.0.0.1:\(server.port)/"
+        // The page lists the model, offers its classes and generates 16 images when it opens.
+        let dom = try chromium(["--dump-dom", url], profile: dir + "/profile")
+        let screenshot = dir + "/page.png"
+        let shot = try chromium(["--window-size=1100,800", "--screenshot=" + screenshot, url], profile: dir + "/profile")
+        #expect(server.interrupt() == 0)
+        #expect(dom.status == 0 && shot.status == 0, "\(dom.error)\(shot.error)")
+        #expect(dom.output.components(separatedBy: #"<img src="data:image/png;base64,"#).count - 1 == 16, "\(dom.output)")
+        #expect(dom.output.contains(#"<div id="error" role="alert"></div>"#), "the page shows an error: \(dom.output)")
+        #expect(dom.output.contains("<option>digits</option>") && dom.output.contains(#"<option value="9">9</option>"#))
+        let console = (dom.error + shot.error).split(separator: "\n").filter { $0.contains(":CONSOLE") }
+        #expect(console.isEmpty, "console messages: \(console)")
+        // The screenshot shows the gallery: the 16 images (84×84 each, mid-gray from an untrained
+        // generator) are ~13% of the page, which is otherwise white but for its text.
+        let image = try ImageFile.decode(screenshot)
+        let channels = image.channels
+        let toned = stride(from: 0, to: image.pixels.count, by: channels).filter { image.pixels[$0] < 200 }.count
+        let share = Double(toned) / Double(image.width * image.height)
+        #expect(share > 0.08, "only \(share) of the screenshot is not white: no images?")
+    }
+
+    @Test func serveMeasuresTheModelCardOnMNIST() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        var rng = RandomGenerator(seed: 0)
+        try GANModelKind.mlp.makeGenerator(generator: &rng).save(to: dir + "/g.safetensors", metadata: [WeightsMetadata.architecture: "mlp"])
+        let server = try ServeProcess(["--weights", dir + "/g.safetensors", "--port", "0", "--eval-samples", "200",
+                                       "--eval-dataset", "mnist"], directory: Fixtures.repositoryRoot)
+        let card = try #require((try HTTPTestClient.request(port: server.port, "GET", "/v1/models").json()["models"] as? [[String: Any]])?.first)
+        #expect(server.interrupt() == 0)
+        #expect(card["name"] as? String == "g")
+        let metrics = try #require(card["metrics"] as? [String: Any], "\(card)")
+        #expect(metrics["samples"] as? Int == 200 && metrics["dataset"] as? String == "mnist")
+        // An untrained generator is far from MNIST.
+        #expect((metrics["fid"] as? Double ?? 0) > 50, "\(metrics)")
+        #expect(metrics["precision"] is Double && metrics["recall"] is Double)
+        #expect(server.standardError.contains("measuring g: FID, precision and recall of 200 samples"))
+    }
+
+    @Test func serveAndProvenanceRefuseBadInputInOneLine() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        var rng = RandomGenerator(seed: 0)
+        try GANModelKind.mlp.makeGenerator(generator: &rng).save(to: dir + "/g.safetensors", metadata: [WeightsMetadata.architecture: "mlp"])
+        let refusals: [([String], String)] = [
+            (["serve"], "--weights"),
+            (["serve", "--weights", dir + "/missing.safetensors"], "missing.safetensors"),
+            (["serve", "--weights", dir + "/g.safetensors", "--port", "70000"], "--port"),
+            (["serve", "--weights", dir + "/g.safetensors", "--eval-samples", "5"], "--eval-samples"),
+            (["serve", "--weights", dir + "/g.safetensors", "--max-batch", "0"], "--max-batch"),
+            (["serve", "--weights", "bad name=" + dir + "/g.safetensors", "--eval-samples", "0"], "model name 'bad name'"),
+            (["serve", "--weights", dir + "/g.safetensors", "--weights", dir + "/g.safetensors", "--eval-samples", "0"], "two models are named 'g'"),
+        ]
+        for (arguments, message) in refusals {
+            let result = try cli.swiftgan(arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.error.contains(message), "\(arguments): \(result.error)")
+            #expect(result.error.split(separator: "\n").count <= 2, "\(arguments): \(result.error)")
+        }
+        // A port that is taken is an error, not a hang.
+        let first = try ServeProcess(["--weights", dir + "/g.safetensors", "--port", "0", "--eval-samples", "0"])
+        let second = try cli.swiftgan(["serve", "--weights", dir + "/g.safetensors", "--port", "\(first.port)", "--eval-samples", "0"])
+        #expect(first.interrupt() == 0)
+        #expect(second.status != 0 && second.error.contains("serve:"), "\(second.error)")
+
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: dir + "/notes.png"))
+        let notPNG = try cli.swiftgan(["provenance", dir + "/notes.png"])
+        #expect(notPNG.status == 1 && notPNG.error.contains("notes.png: not a PNG file"))
+        try TestImages.writePNG(dir + "/plain.png", width: 4, height: 4, value: 9)
+        let plain = try cli.swiftgan(["provenance", dir + "/plain.png"])
+        #expect(plain.status == 1 && plain.output.contains("plain.png: no SwiftGAN provenance"))
+    }
+}
