@@ -191,3 +191,38 @@ import Testing
         #expect(plain.status == 1 && plain.output.contains("plain.png: no SwiftGAN provenance"))
     }
 }
+
+/// `swiftgan memorization` end to end on a tiny dataset, and its refusals.
+@Suite struct MemorizationCommandTests {
+    let cli = CLITests()
+
+    @Test func reportsNearCopiesAndDrawsTheClosestPairs() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: dir + "/data", count: 200)
+        try TinyDataset.write(to: dir + "/data", count: 100, split: "test")
+        let (weights, _) = try untrainedWeights("dcgan", in: dir)
+        let result = try cli.swiftgan(["memorization", "--weights", weights, "--dataset", "mnist", "--data-dir", dir + "/data",
+                                       "--n", "64", "--pairs", "8", "--png", dir + "/pairs.png"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("memorization: 64 samples of dcgan against 200 mnist training images"))
+        #expect(result.output.contains("evaluator features:") && result.output.contains("pixels:") && result.output.contains("near-copies"))
+        let image = try ImageFile.decode(dir + "/pairs.png")
+        #expect(image.width == 2 + 8 * 30 && image.height == 2 + 2 * 30)
+        #expect(Provenance(textChunks: try PNGText.read(file: dir + "/pairs.png"))?.model == "dcgan")
+        let json = try cli.swiftgan(["memorization", "--weights", weights, "--data-dir", dir + "/data", "--n", "16", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        #expect(object?["samples"] as? Int == 16 && (object?["pixels"] as? [String: Any])?["near_copies"] is Int)
+    }
+
+    @Test func refusals() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (toy, _) = try untrainedWeights("toy", in: dir)
+        for (arguments, message) in [(["--weights", toy], "does not make 1×28×28 images"),
+                                     (["--weights", dir + "/none.safetensors"], "none.safetensors"),
+                                     (["--weights", toy, "--n", "0"], "--n must be"),
+                                     (["--weights", toy, "--pairs", "0"], "--pairs must be")] {
+            let result = try cli.swiftgan(["memorization"] + arguments)
+            #expect(result.status != 0 && result.error.contains(message), "\(arguments): \(result.error)")
+        }
+    }
+}
