@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "SwiftGANEngine", dependencies: ["SwiftGANDNNL", "SwiftGANKernels"], swiftSettings: v5),
         .target(name: "SwiftGANNN", dependencies: ["SwiftGANEngine"], swiftSettings: v5),
         .target(name: "SwiftGANData", dependencies: ["SwiftGANEngine", "CZlib", "SwiftGANImageCodecs"], swiftSettings: v5),
-        .target(name: "SwiftGANImages", dependencies: ["SwiftGANEngine", "CZlib"], swiftSettings: v5),
+        .target(name: "SwiftGANImages", dependencies: ["SwiftGANEngine", "SwiftGANData", "CZlib"], swiftSettings: v5),
         .target(name: "SwiftGANCore",
                 dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANMPI", "Yams"],
                 swiftSettings: v5),

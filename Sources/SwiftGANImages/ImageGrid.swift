@@ -5,8 +5,10 @@ import SwiftGANEngine
 public enum ImageGrid {
     /// A grid PNG of `images` ([n, c, h, w] or [n, h·w] for square gray images) with values in
     /// [-1, 1], `columns` per row (a square layout by default) and `padding` pixels between;
-    /// generated images carry their `provenance` (tEXt chunks).
-    public static func png(_ images: Tensor, columns: Int? = nil, padding: Int = 2, provenance: Provenance? = nil) -> Data {
+    /// generated images carry their `provenance` (tEXt chunks) and, with a `watermark`, its
+    /// invisible mark (the provenance then says the image is marked).
+    public static func png(_ images: Tensor, columns: Int? = nil, padding: Int = 2, provenance: Provenance? = nil,
+                           watermark: Watermark? = nil) -> Data {
         let (n, c, h, w) = dimensions(of: images)
         let cols = columns ?? max(1, Int(Double(n).squareRoot().rounded(.up)))
         let rows = (n + cols - 1) / cols
@@ -26,8 +28,12 @@ public enum ImageGrid {
                 }
             }
         }
-        return PNG.encode(width: width, height: height, color: channels == 1 ? .gray : .rgb, pixels: pixels,
-                          text: provenance?.textChunks ?? [])
+        var text = provenance?.textChunks ?? []
+        if let watermark {
+            watermark.embed(&pixels, width: width, height: height, channels: channels)
+            text.append((Provenance.Keyword.watermark, Watermark.scheme))
+        }
+        return PNG.encode(width: width, height: height, color: channels == 1 ? .gray : .rgb, pixels: pixels, text: text)
     }
 
     private static func dimensions(of images: Tensor) -> (Int, Int, Int, Int) {

@@ -13,6 +13,8 @@ public struct Provenance: Equatable, Sendable {
     public var seed: String?
     /// The training step of a training run's sample panel.
     public var step: Int?
+    /// The watermark scheme the image is marked with (the key is never stored), when marked.
+    public var watermark: String?
 
     public init(model: String? = nil, modelSHA256: String? = nil, seed: String? = nil, step: Int? = nil) {
         self.model = model
@@ -30,6 +32,7 @@ public struct Provenance: Equatable, Sendable {
         static let hash = "swiftgan:model-sha256"
         static let seed = "swiftgan:seed"
         static let step = "swiftgan:step"
+        static let watermark = "swiftgan:watermark"
     }
 
     /// IPTC's term for media made by a trained generative model.
@@ -58,6 +61,7 @@ public struct Provenance: Equatable, Sendable {
         guard value(Keyword.synthetic) == "true" else { return nil }
         self.init(model: value(Keyword.model), modelSHA256: value(Keyword.hash), seed: value(Keyword.seed),
                   step: value(Keyword.step).flatMap { Int($0) })
+        watermark = value(Keyword.watermark)
     }
 
     /// `text` with characters outside Latin-1 replaced by '?', as tEXt needs.

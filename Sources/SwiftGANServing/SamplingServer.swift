@@ -17,12 +17,16 @@ public struct ServerConfiguration: Sendable {
     public var maxBatch = 64
     /// How long the first request of a batch waits for others, in seconds.
     public var maxWait: TimeInterval = 0.002
+    /// Marks every PNG served (not the raw `npy` outputs).
+    public var watermark: Watermark?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBatch: Int = 64, maxWait: TimeInterval = 0.002) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBatch: Int = 64, maxWait: TimeInterval = 0.002,
+                watermark: Watermark? = nil) {
         self.host = host
         self.port = port
         self.maxBatch = maxBatch
         self.maxWait = maxWait
+        self.watermark = watermark
     }
 }
 
@@ -142,7 +146,7 @@ public final class SamplingServer: @unchecked Sendable {
         switch request.format {
         case .png:
             headers[.contentType] = "image/png"
-            let png = ImageGrid.png(images, provenance: model.provenance(seeds: description + truncation))
+            let png = ImageGrid.png(images, provenance: model.provenance(seeds: description + truncation), watermark: configuration.watermark)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: png)))
         case .npy:
             headers[.contentType] = "application/octet-stream"
@@ -152,7 +156,8 @@ public final class SamplingServer: @unchecked Sendable {
             let pngs = (0..<count).map { i -> String in
                 let image = Tensor(Array(images.scalars[(i * perImage)..<((i + 1) * perImage)]), shape: [1] + model.imageShape)
                 let seed = request.interpolation == nil ? "\(seeds[i])" : "\(description), frame \(i)"
-                return ImageGrid.png(image, columns: 1, padding: 0, provenance: model.provenance(seeds: seed + truncation)).base64EncodedString()
+                return ImageGrid.png(image, columns: 1, padding: 0, provenance: model.provenance(seeds: seed + truncation),
+                                     watermark: configuration.watermark).base64EncodedString()
             }
             var object: [String: Any] = ["model": model.name, "seeds": seeds, "images": pngs]
             if let labels { object["classes"] = labels }

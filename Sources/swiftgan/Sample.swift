@@ -32,6 +32,8 @@ struct Sample: ParsableCommand {
     var png: String?
     @Option(help: "Write the raw outputs as a float32 .npy here.")
     var npy: String?
+    @Option(help: ArgumentHelp("Mark the PNG with an invisible watermark under this key (detect it with `provenance --detect KEY`).", valueName: "key"))
+    var watermark: String?
 
     func validate() throws {
         guard (n == nil) != (z == nil) else { throw ValidationErrorLine(message: "give exactly one of --n and --z") }
@@ -40,6 +42,8 @@ struct Sample: ParsableCommand {
         if let k = `class`, k < 0 { throw ValidationErrorLine(message: "--class must not be negative") }
         if labels != nil && z == nil { throw ValidationErrorLine(message: "--labels goes with --z (one class per latent)") }
         if labels != nil && `class` != nil { throw ValidationErrorLine(message: "give --labels or --class, not both") }
+        if let watermark, watermark.isEmpty { throw ValidationErrorLine(message: "--watermark needs a non-empty key") }
+        if watermark != nil && png == nil { throw ValidationErrorLine(message: "--watermark marks the --png image; give --png") }
         try validateTruncation(truncateZ, latentsFile: z)
     }
 
@@ -104,7 +108,8 @@ struct Sample: ParsableCommand {
     private func picture(_ images: Tensor, _ generator: any SampleableGenerator, columns: Int?, provenance: Provenance) -> Data {
         let count = images.shape[0]
         if let shape = generator.imageShape {
-            return ImageGrid.png(images.reshaped([count] + shape), columns: columns, provenance: provenance)
+            return ImageGrid.png(images.reshaped([count] + shape), columns: columns, provenance: provenance,
+                                 watermark: watermark.map(Watermark.init(key:)))
         }
         let finite = images.scalars.filter(\.isFinite)
         let extent = max(1, finite.map(abs).max() ?? 1) * 1.1

@@ -33,6 +33,8 @@ struct Serve: ParsableCommand {
     var evalSamples = 2000
     @Option(help: "mnist or fashion-mnist: the data the card's metrics compare with (default: the training run's).")
     var evalDataset: String?
+    @Option(help: ArgumentHelp("Mark every PNG served with an invisible watermark under this key.", valueName: "key"))
+    var watermark: String?
 
     func validate() throws {
         if weights.isEmpty { throw ValidationErrorLine(message: "give the generator to serve: --weights G.safetensors") }
@@ -42,6 +44,7 @@ struct Serve: ParsableCommand {
         if evalSamples != 0 && !(10...100_000).contains(evalSamples) {
             throw ValidationErrorLine(message: "--eval-samples must be 0 (no metrics) or from 10 to 100000")
         }
+        if let watermark, watermark.isEmpty { throw ValidationErrorLine(message: "--watermark needs a non-empty key") }
         if let evalDataset, ImageDataset.Known(rawValue: evalDataset) == nil {
             throw ValidationErrorLine(message: "--eval-dataset must be mnist or fashion-mnist")
         }
@@ -60,7 +63,8 @@ struct Serve: ParsableCommand {
                 }
             }
             return try SamplingServer(models: models, configuration: ServerConfiguration(host: host, port: port, maxBatch: maxBatch,
-                                                                                         maxWait: maxWaitMs / 1000))
+                                                                                         maxWait: maxWaitMs / 1000,
+                                                                                         watermark: watermark.map(Watermark.init(key:))))
         }
         // The server is async; this command waits for it on the main thread.
         let done = DispatchSemaphore(value: 0)

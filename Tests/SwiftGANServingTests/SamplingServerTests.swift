@@ -192,6 +192,21 @@ import Testing
         await server.stop()
     }
 
+    @Test func aWatermarkingServerMarksEveryPNG() async throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (path, _) = try untrainedWeights("dcgan", in: dir)
+        let mark = Watermark(key: "served")
+        let server = try await RunningServer.start(SamplingServer(models: [ServedModel(name: "g", weights: path)],
+                                                                  configuration: .init(port: 0, watermark: mark)))
+        let grid = try ImageFile.decode(try await server.post("/v1/generate", ["n": 16, "seed": 1]).body, path: "grid")
+        #expect(mark.detect(grid.pixels, width: grid.width, height: grid.height, channels: grid.channels))
+        let json = try await server.post("/v1/generate", ["n": 1, "format": "json"]).json()
+        let encoded = try #require((json["images"] as? [String])?.first)
+        let single = try ImageFile.decode(try #require(Data(base64Encoded: encoded)), path: "single")
+        #expect(mark.detect(single.pixels, width: single.width, height: single.height, channels: single.channels))
+        await server.stop()
+    }
+
     @Test func refusesWhatCannotBeServed() throws {
         let dir = try Fixtures.temporaryDirectory()
         let (path, _) = try untrainedWeights("mlp", in: dir)

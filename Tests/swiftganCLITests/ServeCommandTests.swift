@@ -226,3 +226,48 @@ import Testing
         }
     }
 }
+
+/// The watermark through the CLI: `sample --watermark`, `provenance --detect`, `watermark evaluate`.
+@Suite struct WatermarkCommandTests {
+    let cli = CLITests()
+
+    @Test func sampleMarksAndProvenanceDetectsInPNGAndJPEG() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (weights, _) = try untrainedWeights("dcgan", in: dir)
+        let sample = try cli.swiftgan(["sample", "--weights", weights, "--n", "16", "--png", dir + "/marked.png", "--watermark", "secret"])
+        #expect(sample.status == 0, "\(sample.error)")
+        let found = try cli.swiftgan(["provenance", "--detect", "secret", dir + "/marked.png"])
+        #expect(found.status == 0 && found.output.contains("watermark: detected") && found.output.contains("marked with SwiftGAN's watermark"),
+                "\(found.output)\(found.error)")
+        let wrongKey = try cli.swiftgan(["provenance", "--detect", "guess", dir + "/marked.png"])
+        #expect(wrongKey.status == 1 && wrongKey.output.contains("watermark: not detected"))
+        // Re-encoded as JPEG the text chunks are gone; the mark is not (on digit-like images: dark
+        // backgrounds with bright strokes; an untrained generator's gray noise loses it to JPEG).
+        var values = [Float](repeating: -1, count: 16 * 784)
+        for i in 0..<16 { for y in 6..<22 { for x in (4 + i % 10)..<(8 + i % 10) { values[i * 784 + y * 28 + x] = 1 } } }
+        try ImageGrid.png(Tensor(values, shape: [16, 1, 28, 28]), watermark: Watermark(key: "secret")).write(to: URL(fileURLWithPath: dir + "/digits.png"))
+        let image = try ImageFile.decode(dir + "/digits.png")
+        try JPEG.encode(width: image.width, height: image.height, channels: image.channels, pixels: image.pixels)
+            .write(to: URL(fileURLWithPath: dir + "/marked.jpg"))
+        let jpeg = try cli.swiftgan(["provenance", "--detect", "secret", "--json", dir + "/marked.jpg"])
+        let object = try JSONSerialization.jsonObject(with: Data(jpeg.output.utf8)) as? [String: Any]
+        #expect(jpeg.status == 0 && object?["watermark_detected"] as? Bool == true && object?["synthetic"] as? Bool == false, "\(jpeg.output)")
+        let unmarked = try cli.swiftgan(["sample", "--weights", weights, "--n", "16", "--png", dir + "/plain.png"])
+        #expect(unmarked.status == 0)
+        #expect(try cli.swiftgan(["provenance", "--detect", "secret", dir + "/plain.png"]).status == 1)
+        let refused = try cli.swiftgan(["sample", "--weights", weights, "--n", "4", "--npy", dir + "/x.npy", "--watermark", "k"])
+        #expect(refused.status != 0 && refused.error.contains("--watermark marks the --png image"))
+    }
+
+    @Test func evaluateReportsFalsePositivesAndSurvival() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: dir, count: 32, split: "test")
+        let result = try cli.swiftgan(["watermark", "evaluate", "--dataset", "mnist", "--data-dir", dir, "--json"])
+        #expect(result.status == 0, "\(result.error)")
+        let rows = result.output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(rows.count == 10)
+        let marked = rows.first { $0["condition"] as? String == "single 28×28, marked" }
+        #expect(marked?["rate"] as? Double == 1 && marked?["images"] as? Int == 32)
+        #expect(rows.first { $0["condition"] as? String == "4×4 grid, clean (false positives)" }?["detected"] as? Int == 0)
+    }
+}
