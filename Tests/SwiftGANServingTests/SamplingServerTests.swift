@@ -3,210 +3,8 @@ import SwiftGAN
 import SwiftGANTestSupport
 import Testing
 
-/// The sampling server over real HTTP on loopback: the API, its limits, batching and metrics.
-@Suite(.serialized) struct SamplingServerTests {
-    /// The outputs of a generator for per-seed latents, computed here without the server.
-    func expected(_ generator: any SampleableGenerator, seeds: [UInt64], labels: [Int]? = nil) throws -> Tensor {
-        try generator.generateAll(Latents.forSeeds(seeds, dimension: generator.latentDimension, truncation: nil), labels: labels)
-    }
-
-    @Test func generatesEachFormatAndASeedNamesTheSameImageAloneOrInABatch() async throws {
-        let dir = try Fixtures.temporaryDirectory()
-        let (path, generator) = try untrainedWeights("dcgan", in: dir)
-        let server = try await RunningServer.start(SamplingServer(models: [ServedModel(name: "g", weights: path)],
-                                                                  configuration: .init(port: 0)))
-
-        let npy = try await server.post("/v1/generate", ["n": 4, "seed": 10, "format": "npy"])
-        #expect(npy.status == 200, "\(npy.text)")
-        #expect(npy.headers["x-swiftgan-seeds"] == "10,11,12,13")
-        let batch = try NPY.decode(npy.body, path: "reply")
-        #expect(batch.shape == [4, 1, 28, 28])
-        #expect(relativeError(batch, try expected(generator, seeds: [10, 11, 12, 13]).reshaped([4, 1, 28, 28])) < 1e-5)
-        let alone = try NPY.decode(try await server.post("/v1/generate", ["n": 1, "seed": 12, "format": "npy"]).body, path: "reply")
-        #expect(relativeError(alone, batch.slice(axis: 0, 2..<3)) < 1e-5)
-
-        // One grid PNG with the provenance of the whole request.
-        let png = try await server.post("/v1/generate", ["n": 4, "seed": 10])
-        #expect(png.status == 200 && png.headers["content-type"] == "image/png")
-        let provenance = try #require(Provenance(textChunks: try PNGText.read(png.body, path: "reply")))
-        #expect(provenance.model == "dcgan" && provenance.seed == "10 to 13, one per image")
-        #expect(try provenance.modelSHA256 == SHA256.hex(ofFile: path))
-
-        // JSON: a PNG per image, each naming its own seed.
-        let json = try await server.post("/v1/generate", ["n": 2, "seed": 7, "format": "json"]).json()
-        #expect(json["seeds"] as? [Int] == [7, 8] && json["model"] as? String == "g")
-        let images = try #require(json["images"] as? [String])
-        #expect(images.count == 2)
-        let second = try #require(Data(base64Encoded: images[1]))
-        #expect(Provenance(textChunks: try PNGText.read(second, path: "image 1"))?.seed == "8")
-
-        // Without a seed the server picks one and says which.
-        let random = try await server.post("/v1/generate", ["format": "json"]).json()
-        #expect((random["seeds"] as? [Int])?.count == 1)
-        await server.stop()
-    }
-
-    @Test func refusesBadRequestsWithAJSONErrorAndKeepsServing() async throws {
-        let dir = try Fixtures.temporaryDirectory()
-        let (path, _) = try untrainedWeights("mlp", in: dir)
-        let server = try await RunningServer.start(SamplingServer(models: [ServedModel(name: "mlp", weights: path)],
-                                                                  configuration: .init(port: 0)))
-
-        let refusals: [(String, Int, String)] = [
-            ("{not json", 400, "JSON object"),
-            ("[1, 2]", 400, "JSON object"),
-            (#"{"n": 0}"#, 400, "n must be an integer from 1 to 256"),
-            (#"{"n": 257}"#, 400, "n must be an integer from 1 to 256"),
-            (#"{"n": 2.5}"#, 400, "n must be"),
-            (#"{"n": "3"}"#, 400, "n must be"),
-            (#"{"seed": -1}"#, 400, "seed must be"),
-            (#"{"seed": 9007199254740991, "n": 2}"#, 400, "seed + n - 1"),
-            (#"{"nn": 3}"#, 400, "unknown field \"nn\""),
-            (#"{"format": "gif"}"#, 400, "format must be one of"),
-            (#"{"truncation": 0}"#, 400, "truncation must be a positive number"),
-            (#"{"truncation": "high"}"#, 400, "truncation must be a number"),
-            (#"{"class": 3}"#, 400, "not conditional"),
-            (#"{"model": "other"}"#, 404, "no model named 'other'"),
-            (#"{"model": 5}"#, 400, "model must be a string"),
-            (#"{"n": {"a": 1}}"#, 400, "JSON object"),
-        ]
-        for (body, status, message) in refusals {
-            let reply = try await server.post("/v1/generate", body: Data(body.utf8))
-            #expect(reply.status == status, "\(body): \(reply.status) \(reply.text)")
-            #expect(reply.headers["content-type"] == "application/json", "\(body)")
-            #expect((try? reply.json())?["error"].map { "\($0)" }?.contains(message) == true, "\(body): \(reply.text)")
-        }
-        let interpolation = try await server.post("/v1/interpolate", ["from": 1])
-        #expect(interpolation.status == 400 && interpolation.text.contains("\\\"from\\\" and \\\"to\\\""))
-        let steps = try await server.post("/v1/interpolate", ["from": 1, "to": 2, "steps": 65])
-        #expect(steps.status == 400 && steps.text.contains("steps must be an integer from 2 to 64"))
-
-        let big = try await server.post("/v1/generate", body: Data(repeating: 0x20, count: 65 * 1024))
-        #expect(big.status == 413 && big.text.contains("over 64 KiB"))
-        let missing = try await server.get("/v2/nothing")
-        #expect(missing.status == 404)
-        #expect(try missing.json()["error"] as? String == "no route GET /v2/nothing")
-
-        // Bytes that are not HTTP, and a connection dropped mid-body, do not take the server down.
-        _ = try? await blocking { [port = server.port] in try HTTPTestClient.exchange(port: port, raw: Data("\u{1}\u{2}GARBAGE\r\n\r\n".utf8), timeout: 10) }
-        _ = try? await blocking { [port = server.port] in
-            try HTTPTestClient.exchange(port: port, raw: Data("POST /v1/generate HTTP/1.1\r\nContent-Length: 500\r\n\r\n{\"n\":".utf8), timeout: 1)
-        }
-        let health = try await server.get("/healthz")
-        #expect(health.status == 200)
-        #expect(try health.json()["models"] as? [String] == ["mlp"])
-        // An empty body asks for the defaults: one PNG.
-        let empty = try await server.post("/v1/generate", body: Data())
-        #expect(empty.status == 200 && empty.headers["content-type"] == "image/png")
-        await server.stop()
-    }
-
-    @Test func concurrentRequestsShareGeneratorCalls() async throws {
-        let dir = try Fixtures.temporaryDirectory()
-        let (path, generator) = try untrainedWeights("dcgan", in: dir)
-        // A long wait, so the eight requests below surely meet in the first batch.
-        let server = try await RunningServer.start(SamplingServer(models: [ServedModel(name: "g", weights: path)],
-                                                                  configuration: .init(port: 0, maxBatch: 64, maxWait: 0.5)))
-        let replies = try await blocking { [port = server.port] in
-            let replies = LockedReplies()
-            let threads = (0..<8).map { i in
-                Thread {
-                    let body = try! JSONSerialization.data(withJSONObject: ["n": 2, "seed": 100 + 2 * i, "format": "npy"])
-                    replies.set(i, try? HTTPTestClient.request(port: port, "POST", "/v1/generate", body: body))
-                }
-            }
-            threads.forEach { $0.start() }
-            while replies.count < 8 { usleep(10_000) }
-            return replies.all
-        }
-        let all = try expected(generator, seeds: (100..<116).map(UInt64.init)).reshaped([16, 1, 28, 28])
-        for i in 0..<8 {
-            let reply = try #require(replies[i])
-            #expect(reply.status == 200)
-            #expect(relativeError(try NPY.decode(reply.body, path: "reply \(i)"), all.slice(axis: 0, (2 * i)..<(2 * i + 2))) < 1e-5)
-        }
-        let metrics = try await server.get("/metrics").text
-        let calls = try #require(Self.value(in: metrics, #"swiftgan_generator_batch_images_count{model="g"}"#))
-        let images = try #require(Self.value(in: metrics, #"swiftgan_generator_batch_images_sum{model="g"}"#))
-        #expect(images == 16)
-        #expect(calls <= 2, "8 concurrent requests took \(calls) generator calls")
-        await server.stop()
-    }
-
-    @Test func metricsCountRequestsByRouteAndStatusInPrometheusFormat() async throws {
-        let dir = try Fixtures.temporaryDirectory()
-        let (path, _) = try untrainedWeights("mlp", in: dir)
-        let server = try await RunningServer.start(SamplingServer(models: [ServedModel(name: "m", weights: path)],
-                                                                  configuration: .init(port: 0)))
-        for _ in 0..<3 { _ = try await server.post("/v1/generate", ["n": 1]) }
-        _ = try await server.post("/v1/generate", ["n": 0])
-        _ = try await server.get("/no/such/route")
-        let reply = try await server.get("/metrics")
-        #expect(reply.status == 200 && reply.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
-        let text = reply.text
-        #expect(text.contains("# TYPE swiftgan_http_requests_total counter"))
-        #expect(Self.value(in: text, #"swiftgan_http_requests_total{route="/v1/generate",status="200"}"#) == 3)
-        #expect(Self.value(in: text, #"swiftgan_http_requests_total{route="/v1/generate",status="400"}"#) == 1)
-        #expect(Self.value(in: text, #"swiftgan_http_requests_total{route="other",status="404"}"#) == 1)
-        #expect(text.contains(#"swiftgan_http_request_duration_seconds_bucket{route="/v1/generate",le="0.05"}"#))
-        #expect(Self.value(in: text, #"swiftgan_generated_images_total{model="m"}"#) == 3)
-        #expect(text.contains("swiftgan_queued_images 0"))
-        await server.stop()
-    }
-
-    @Test func servesTwoModelsSideBySideWithCardsClassesAndInterpolation() async throws {
-        let dir = try Fixtures.temporaryDirectory()
-        let (a, _) = try untrainedWeights("mlp", in: dir, file: "a.safetensors")
-        let (b, conditional) = try untrainedWeights("cgan-mlp", metadata: ["swiftgan.classes": "10"], in: dir, file: "b.safetensors")
-        let server = try await RunningServer.start(SamplingServer(models: [ServedModel(name: "a", weights: a), ServedModel(name: "b", weights: b)],
-                                                                  configuration: .init(port: 0)))
-
-        let cards = try #require((try await server.get("/v1/models").json())["models"] as? [[String: Any]])
-        #expect(cards.map { $0["name"] as? String } == ["a", "b"])
-        #expect(cards.map { $0["architecture"] as? String } == ["mlp", "cgan-mlp"])
-        #expect(cards[1]["classes"] as? Int == 10 && cards[1]["image_shape"] as? [Int] == [1, 28, 28])
-        #expect(try cards[0]["weights_sha256"] as? String == SHA256.hex(ofFile: a))
-        #expect(cards[0]["training"] is NSNull && cards[0]["metrics"] is NSNull)
-
-        let classed = try await server.post("/v1/generate", ["model": "b", "n": 3, "seed": 5, "class": 7, "format": "json"]).json()
-        #expect(classed["classes"] as? [Int] == [7, 7, 7])
-        let cycled = try await server.post("/v1/generate", ["model": "b", "n": 12, "seed": 5, "format": "npy"])
-        let labels = (0..<12).map { $0 % 10 }
-        let want = try expected(conditional, seeds: (5..<17).map(UInt64.init), labels: labels)
-        #expect(relativeError(try NPY.decode(cycled.body, path: "reply"), want.reshaped([12, 1, 28, 28])) < 1e-5)
-        let tooHigh = try await server.post("/v1/generate", ["model": "b", "class": 10])
-        #expect(tooHigh.status == 400 && tooHigh.text.contains("classes 0 to 9"))
-
-        // Interpolation: frame 0 is seed `from` alone, the last frame seed `to`.
-        for slerp in [false, true] {
-            let frames = try NPY.decode(try await server.post("/v1/interpolate", ["model": "a", "from": 3, "to": 4, "steps": 5,
-                                                                                  "slerp": slerp, "format": "npy"]).body, path: "frames")
-            #expect(frames.shape == [5, 1, 28, 28])
-            let ends = try NPY.decode(try await server.post("/v1/generate", ["model": "a", "n": 2, "seed": 3, "format": "npy"]).body, path: "ends")
-            #expect(relativeError(frames.slice(axis: 0, 0..<1), ends.slice(axis: 0, 0..<1)) < 1e-5)
-            #expect(relativeError(frames.slice(axis: 0, 4..<5), ends.slice(axis: 0, 1..<2)) < 1e-5)
-        }
-        let page = try await server.get("/")
-        #expect(page.status == 200 && page.headers["content-type"]?.hasPrefix("text/html") == true)
-        #expect(page.text.contains("/v1/generate") && page.text.contains("/v1/interpolate") && page.text.contains("truncation"))
-        await server.stop()
-    }
-
-    @Test func aWatermarkingServerMarksEveryPNG() async throws {
-        let dir = try Fixtures.temporaryDirectory()
-        let (path, _) = try untrainedWeights("dcgan", in: dir)
-        let mark = Watermark(key: "served")
-        let server = try await RunningServer.start(SamplingServer(models: [ServedModel(name: "g", weights: path)],
-                                                                  configuration: .init(port: 0, watermark: mark)))
-        let grid = try ImageFile.decode(try await server.post("/v1/generate", ["n": 16, "seed": 1]).body, path: "grid")
-        #expect(mark.detect(grid.pixels, width: grid.width, height: grid.height, channels: grid.channels))
-        let json = try await server.post("/v1/generate", ["n": 1, "format": "json"]).json()
-        let encoded = try #require((json["images"] as? [String])?.first)
-        let single = try ImageFile.decode(try #require(Data(base64Encoded: encoded)), path: "single")
-        #expect(mark.detect(single.pixels, width: single.width, height: single.height, channels: single.channels))
-        await server.stop()
-    }
-
+/// What the server refuses before it listens, and how it reads requests.
+@Suite struct SamplingServerTests {
     @Test func refusesWhatCannotBeServed() throws {
         let dir = try Fixtures.temporaryDirectory()
         let (path, _) = try untrainedWeights("mlp", in: dir)
@@ -219,16 +17,19 @@ import Testing
         #expect("\(refusal!)".contains("2-D points"))
     }
 
-    final class LockedReplies: @unchecked Sendable {
-        private let lock = NSLock()
-        private var replies = [Int: HTTPReply?]()
-        func set(_ i: Int, _ reply: HTTPReply?) { lock.withLock { replies[i] = reply } }
-        var count: Int { lock.withLock { replies.count } }
-        var all: [Int: HTTPReply] { lock.withLock { replies.compactMapValues { $0 } } }
-    }
-
-    /// The value of the sample line that starts with `name` (labels included).
-    static func value(in metrics: String, _ name: String) -> Double? {
-        metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+    @Test func parsesRequestsFieldByField() throws {
+        let full = try GenerationRequest.generate(json: Data(#"{"model": "a", "n": 3, "seed": 9, "class": 2, "truncation": 0.5, "format": "json"}"#.utf8))
+        #expect(full == GenerationRequest(model: "a", count: 3, seed: 9, classIndex: 2, truncation: 0.5, format: .json))
+        #expect(try GenerationRequest.generate(json: Data("  ".utf8)) == GenerationRequest())
+        #expect(try GenerationRequest.generate(json: Data(#"{"n": 4.0, "class": null}"#.utf8)).count == 4)
+        let path = try GenerationRequest.interpolate(json: Data(#"{"from": 1, "to": 2, "slerp": true}"#.utf8))
+        #expect(path.count == 8 && path.interpolation?.spherical == true && path.interpolation?.to == 2)
+        for bad in [#"{"n": true}"#, #"{"seed": 1.5}"#, #"{"slerp": 1}"#, #"{"format": null}"#, "null", #""n""#] {
+            let body = Data(bad.utf8)
+            #expect(throws: ServingError.self, "\(bad)") {
+                _ = bad.contains("slerp") ? try GenerationRequest.interpolate(json: Data(#"{"from": 1, "to": 2, "slerp": 1}"#.utf8))
+                                          : try GenerationRequest.generate(json: body)
+            }
+        }
     }
 }

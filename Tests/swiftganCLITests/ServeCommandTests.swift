@@ -271,3 +271,10 @@ import Testing
         #expect(rows.first { $0["condition"] as? String == "4×4 grid, clean (false positives)" }?["detected"] as? Int == 0)
     }
 }
+
+extension ServeCommandTests.ServeProcess {
+    func get(_ path: String) throws -> HTTPReply { try HTTPTestClient.request(port: port, "GET", path) }
+    func post(_ path: String, _ object: [String: Any]) throws -> HTTPReply { try HTTPTestClient.post(port: port, path, json: object) }
+    func post(_ path: String, body: Data) throws -> HTTPReply { try HTTPTestClient.request(port: port, "POST", path, body: body) }
+    func stop() { _ = interrupt() }
+}
