@@ -4,7 +4,7 @@ import PackageDescription
 // libFuzzer targets for every parser of files and text that SwiftGAN reads from users.
 // `make fuzz` builds them with -sanitize=fuzzer,address (see scripts/fuzz.sh).
 let targets = ["FuzzSafetensors", "FuzzNPY", "FuzzIDX", "FuzzGzip", "FuzzPNG", "FuzzJPEG", "FuzzConfigJSON", "FuzzConfigYAML",
-               "FuzzManifest"]
+               "FuzzManifest", "FuzzPNGText"]
 
 let package = Package(
     name: "SwiftGANFuzz",

@@ -153,3 +153,18 @@ bad("FuzzConfigYAML", "not-utf8", b"steps: \xff\xfe\n")
 
 bad("FuzzManifest", "escaping-name", json.dumps({"format": 1, "step": 1, "files": {"../../etc/passwd": {"bytes": 1, "crc32": "00000000"}}}))
 bad("FuzzManifest", "negative-size", json.dumps({"format": 1, "step": 1, "files": {"a": {"bytes": -5, "crc32": "00000000"}}}))
+
+# PNG text chunks (provenance), last so that the random draws above stay as they were.
+from PIL import PngImagePlugin
+text = PngImagePlugin.PngInfo()
+text.add_text("Software", "SwiftGAN 0.1.0")
+text.add_text("swiftgan:synthetic", "true")
+text.add_itxt("swiftgan:seed", "42 to 57, one per image")
+put("FuzzPNGText", "provenance.png", image_bytes("L", (4, 4), "PNG", pnginfo=text))
+put("FuzzPNGText", "plain.png", image_bytes("RGB", (3, 3), "PNG"))
+marked = image_bytes("L", (4, 4), "PNG", pnginfo=text)
+bad("FuzzPNGText", "truncated", marked[:60])
+at = marked.index(b"tEXt")
+bad("FuzzPNGText", "length-past-end", marked[:at - 4] + struct.pack(">I", 2**31 - 1) + marked[at:])
+bad("FuzzPNGText", "bad-crc", marked[:at + 6] + bytes([marked[at + 6] ^ 1]) + marked[at + 7:])
+bad("FuzzPNGText", "not-png", b"GIF89a" + bytes(20))

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftGANData
+import SwiftGANImages
 import SwiftGANNN
 
 /// Every parser SwiftGAN runs on bytes that come from users (weights, arrays, datasets, images,
@@ -34,6 +35,8 @@ public enum InputParsers {
         guard let text = String(data: data, encoding: .utf8) else { throw ConfigError("not UTF-8 text") }
         try TrainingConfig.decode(yaml: text).validate()
     }
+    /// The text chunks of PNG files (provenance), as `swiftgan provenance` reads them.
+    public static let pngText: Parser = { _ = try PNGText.read($0, path: "input") }
     /// Checkpoint manifests (`manifest.json`), as `--resume` reads them.
     public static let checkpointManifest: Parser = { _ = try CheckpointManifest(decoding: $0) }
 
@@ -42,5 +45,6 @@ public enum InputParsers {
     public static let byFuzzTarget: [String: Parser] = [
         "FuzzSafetensors": safetensors, "FuzzNPY": npy, "FuzzIDX": idx, "FuzzGzip": gzip, "FuzzPNG": image,
         "FuzzJPEG": image, "FuzzConfigJSON": configJSON, "FuzzConfigYAML": configYAML, "FuzzManifest": checkpointManifest,
+        "FuzzPNGText": pngText,
     ]
 }

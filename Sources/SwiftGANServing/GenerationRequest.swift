@@ -27,7 +27,8 @@ public struct GenerationRequest: Equatable, Sendable {
     public var count: Int = 1
     /// The first image's seed; image i has seed `seed + i`. Nil: the server picks one.
     public var seed: UInt64?
-    /// Conditional models: the class of every image; nil cycles through the classes.
+    /// Conditional models: the class of every image; nil gives the image of seed s class s mod K
+    /// (so a seed names one image of a conditional model too).
     public var classIndex: Int?
     /// Draw latents from N(0, 1) truncated to [-T, T] (the truncation trick); nil: untruncated.
     public var truncation: Float?
@@ -100,7 +101,9 @@ public struct GenerationRequest: Equatable, Sendable {
             case .double(let d): value = d
             default: throw ServingError.badRequest("truncation must be a number")
             }
-            guard value > 0, value <= 1e6 else { throw ServingError.badRequest("truncation must be a positive number (the threshold T of N(0, 1) truncated to [-T, T])") }
+            guard value >= 1e-3, value <= 1e3 else {
+                throw ServingError.badRequest("truncation must be a number from 0.001 to 1000 (the threshold T of N(0, 1) truncated to [-T, T])")
+            }
             request.truncation = Float(value)
         }
         if let f = fields["format"] {

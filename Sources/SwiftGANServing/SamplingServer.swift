@@ -19,14 +19,17 @@ public struct ServerConfiguration: Sendable {
     public var maxWait: TimeInterval = 0.002
     /// Marks every PNG served (not the raw `npy` outputs).
     public var watermark: Watermark?
+    /// The most images that may wait for the generator; requests beyond get 503.
+    public var maxQueuedImages = 1024
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBatch: Int = 64, maxWait: TimeInterval = 0.002,
-                watermark: Watermark? = nil) {
+                watermark: Watermark? = nil, maxQueuedImages: Int = 1024) {
         self.host = host
         self.port = port
         self.maxBatch = maxBatch
         self.maxWait = maxWait
         self.watermark = watermark
+        self.maxQueuedImages = maxQueuedImages
     }
 }
 
@@ -57,11 +60,13 @@ public final class SamplingServer: @unchecked Sendable {
         }
         guard (1...4096).contains(configuration.maxBatch) else { throw ConfigError("--max-batch must be from 1 to 4096") }
         guard configuration.maxWait >= 0 && configuration.maxWait <= 10 else { throw ConfigError("--max-wait-ms must be from 0 to 10000") }
+        guard configuration.maxQueuedImages >= 1 else { throw ConfigError("--max-queue must be at least 1") }
         guard (0...65535).contains(configuration.port) else { throw ConfigError("--port must be from 0 to 65535") }
         self.models = models
         self.configuration = configuration
         let metrics = self.metrics
-        batcher = GenerationBatcher(models: models, maxBatch: configuration.maxBatch, maxWait: configuration.maxWait) { model, images, requests in
+        batcher = GenerationBatcher(models: models, maxBatch: configuration.maxBatch, maxWait: configuration.maxWait,
+                                    maxQueued: configuration.maxQueuedImages) { model, images, requests in
             metrics.batch(model: model.name, images: images, requests: requests)
         }
     }
@@ -74,7 +79,9 @@ public final class SamplingServer: @unchecked Sendable {
         var logger = Logger(label: "swiftgan-serve")
         logger.logLevel = .error
         let host = configuration.host
-        let app = Application(router: router(), configuration: .init(address: .hostname(host, port: configuration.port), serverName: "SwiftGAN"),
+        // Connections idle for 30 s (a client that stops sending mid-request) are closed.
+        let app = Application(router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+                              configuration: .init(address: .hostname(host, port: configuration.port), serverName: "SwiftGAN"),
                               onServerRunning: { channel in
                                   let port = channel.localAddress?.port ?? 0
                                   onListening("http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
@@ -138,10 +145,14 @@ public final class SamplingServer: @unchecked Sendable {
             latents = Latents.forSeeds(seeds, dimension: dimension, truncation: request.truncation)
             description = count == 1 ? "\(first)" : "\(first) to \(first + UInt64(count) - 1), one per image"
         }
-        let labels = classes > 0 ? (0..<count).map { request.classIndex ?? $0 % classes } : nil
+        // Without a class, a seed picks its own (seed mod K), so {"n": 1, "seed": s} gives image s
+        // of any request back; an interpolation keeps the class of its first seed.
+        let classSeeds = request.interpolation.map { Array(repeating: $0.from, count: count) } ?? seeds
+        let labels = classes > 0 ? classSeeds.map { request.classIndex ?? Int($0 % UInt64(classes)) } : nil
         let outputs = try await batcher.generate(model: index, latents: latents, labels: labels)
         let images = outputs.reshaped([count] + model.imageShape)
-        let truncation = request.truncation.map { ", truncation \($0)" } ?? ""
+        let truncation = (request.classIndex.map { ", class \($0)" } ?? (classes > 0 ? ", class seed mod \(classes)" : ""))
+            + (request.truncation.map { ", truncation \($0)" } ?? "")
         var headers: HTTPFields = [Self.seedsHeader: seeds.map(String.init).joined(separator: ",")]
         switch request.format {
         case .png:
@@ -173,12 +184,17 @@ public final class SamplingServer: @unchecked Sendable {
 
     /// The request's body, refused past 64 KiB.
     static func body(of request: Request) async throws -> Data {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maximumBodyBytes {
+            throw ServingError(.contentTooLarge, "the body is over \(maximumBodyBytes / 1024) KiB")
+        }
         do {
             return Data(try await request.body.collect(upTo: maximumBodyBytes).readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw ServingError(.contentTooLarge, "the body is over \(maximumBodyBytes / 1024) KiB")
         } catch is NIOTooManyBytesError {
             throw ServingError(.contentTooLarge, "the body is over \(maximumBodyBytes / 1024) KiB")
+        } catch {
+            throw ServingError.badRequest("the request body could not be read (\(error))")
         }
     }
 

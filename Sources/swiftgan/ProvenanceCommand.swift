@@ -57,16 +57,22 @@ struct ProvenanceCommand: ParsableCommand {
                 print(String(decoding: encoded, as: UTF8.self))
                 continue
             }
+            // Text from a file is shown with its control characters escaped, so a crafted chunk
+            // cannot forge lines or move the terminal's cursor.
+            let shown = { (text: String) in
+                text.unicodeScalars.map { $0.value < 32 || (0x7F...0x9F).contains($0.value) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }
+                    .joined()
+            }
             if let provenance {
-                let software = chunks.last(where: { $0.keyword == "Software" })?.text ?? "unknown software"
+                let software = shown(chunks.last(where: { $0.keyword == "Software" })?.text ?? "unknown software")
                 print("\(path): synthetic image made by \(software)")
-                if let model = provenance.model { print("  model: \(model)") }
-                if let hash = provenance.modelSHA256 { print("  weights sha256: \(hash)") }
-                if let seed = provenance.seed { print("  seed: \(seed)") }
+                if let model = provenance.model { print("  model: \(shown(model))") }
+                if let hash = provenance.modelSHA256 { print("  weights sha256: \(shown(hash))") }
+                if let seed = provenance.seed { print("  seed: \(shown(seed))") }
                 if let step = provenance.step { print("  training step: \(step)") }
                 if provenance.watermark != nil { print("  marked with SwiftGAN's watermark") }
             } else {
-                print("\(path): no SwiftGAN provenance (\(chunks.isEmpty ? "no text chunks" : "text chunks: " + chunks.map(\.keyword).joined(separator: ", ")))")
+                print("\(path): no SwiftGAN provenance (\(chunks.isEmpty ? "no text chunks" : "text chunks: " + chunks.map { shown($0.keyword) }.joined(separator: ", ")))")
             }
             if let score, let marked {
                 print(String(format: "  watermark: %@ (score %.2f, threshold %.1f)", marked ? "detected" : "not detected", score, Watermark.threshold))

@@ -84,7 +84,10 @@ struct Sample: ParsableCommand {
             }
             if let png {
                 let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: weights),
-                                            seed: z.map { "latents from \(($0 as NSString).lastPathComponent)" } ?? String(seed))
+                                            seed: (z.map { "latents from \(($0 as NSString).lastPathComponent)" } ?? String(seed))
+                                                + (labels.map { ", classes from \(($0 as NSString).lastPathComponent)" } ?? `class`.map { ", class \($0)" }
+                                                   ?? (classes > 0 ? ", one row per class" : ""))
+                                                + (truncateZ.map { ", latents truncated to ±\($0)" } ?? ""))
                 try AtomicFile.write(picture(images, generator, columns: perClass && labels == nil ? count / classes : nil,
                                              provenance: provenance), to: png)
                 print("wrote \(png) (\(count) samples)")

@@ -10,7 +10,8 @@ struct Serve: ParsableCommand {
         POST /v1/generate {model?, n?, seed?, class?, truncation?, format?}, POST /v1/interpolate \
         {model?, from, to, steps?, slerp?, class?, truncation?, format?}, GET /v1/models (model cards), \
         GET /healthz, GET /metrics. Image i of a request has seed `seed + i`, so one image's seed \
-        regenerates it alone: {"n": 1, "seed": S} gives `swiftgan sample --n 1 --seed S`'s image. \
+        regenerates it alone: {"n": 1, "seed": S} gives `swiftgan sample --n 1 --seed S`'s image \
+        (a conditional model without "class" gives seed S the class S mod K). \
         format is png (one grid), npy (float32 [n, C, H, W]) or json (a base64 PNG per image). \
         Several --weights serve several models side by side (A/B), each under its name: \
         NAME=PATH, or the file's name without .safetensors. Stop with Ctrl-C.
@@ -28,6 +29,8 @@ struct Serve: ParsableCommand {
     var maxBatch = 64
     @Option(parsing: .unconditional, help: "How long the first request of a batch waits for others, in milliseconds.")
     var maxWaitMs: Double = 2
+    @Option(parsing: .unconditional, help: "The most images that may wait for the generator; requests beyond get 503 (retry later).")
+    var maxQueue = 1024
     @Option(parsing: .unconditional, help: ArgumentHelp("Samples for each model card's FID, precision and recall, measured at start with the shipped evaluator (0: none).",
                                                         valueName: "n"))
     var evalSamples = 2000
@@ -41,6 +44,7 @@ struct Serve: ParsableCommand {
         if !(0...65535).contains(port) { throw ValidationErrorLine(message: "--port must be from 0 to 65535") }
         if !(1...4096).contains(maxBatch) { throw ValidationErrorLine(message: "--max-batch must be from 1 to 4096") }
         if !(maxWaitMs >= 0 && maxWaitMs <= 10000) { throw ValidationErrorLine(message: "--max-wait-ms must be from 0 to 10000") }
+        if !(1...1_000_000).contains(maxQueue) { throw ValidationErrorLine(message: "--max-queue must be from 1 to 1000000") }
         if evalSamples != 0 && !(10...100_000).contains(evalSamples) {
             throw ValidationErrorLine(message: "--eval-samples must be 0 (no metrics) or from 10 to 100000")
         }
@@ -64,7 +68,8 @@ struct Serve: ParsableCommand {
             }
             return try SamplingServer(models: models, configuration: ServerConfiguration(host: host, port: port, maxBatch: maxBatch,
                                                                                          maxWait: maxWaitMs / 1000,
-                                                                                         watermark: watermark.map(Watermark.init(key:))))
+                                                                                         watermark: watermark.map(Watermark.init(key:)),
+                                                                                         maxQueuedImages: maxQueue))
         }
         // The server is async; this command waits for it on the main thread.
         let done = DispatchSemaphore(value: 0)

@@ -63,7 +63,9 @@ import Testing
             (#"{"seed": 9007199254740991, "n": 2}"#, 400, "seed + n - 1"),
             (#"{"nn": 3}"#, 400, "unknown field \"nn\""),
             (#"{"format": "gif"}"#, 400, "format must be one of"),
-            (#"{"truncation": 0}"#, 400, "truncation must be a positive number"),
+            (#"{"truncation": 0}"#, 400, "truncation must be a number from 0.001 to 1000"),
+            (#"{"truncation": 1e-46}"#, 400, "truncation must be a number from 0.001 to 1000"),
+            (#"{"truncation": 1e7}"#, 400, "truncation must be a number from 0.001 to 1000"),
             (#"{"truncation": "high"}"#, 400, "truncation must be a number"),
             (#"{"class": 3}"#, 400, "not conditional"),
             (#"{"model": "other"}"#, 404, "no model named 'other'"),
@@ -90,6 +92,14 @@ import Testing
         // Bytes that are not HTTP, and a connection dropped mid-body, do not take the server down.
         _ = try? HTTPTestClient.exchange(port: server.port, raw: Data("\u{1}\u{2}GARBAGE\r\n\r\n".utf8), timeout: 10)
         _ = try? HTTPTestClient.exchange(port: server.port, raw: Data("POST /v1/generate HTTP/1.1\r\nContent-Length: 500\r\n\r\n{\"n\":".utf8), timeout: 1)
+        // A declared body over the limit is refused before it is sent; a malformed chunked body is
+        // the client's error, not the server's.
+        let declared = try HTTPTestClient.parse(HTTPTestClient.exchange(port: server.port, raw: Data(
+            "POST /v1/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\nConnection: close\r\n\r\n".utf8), timeout: 20))
+        #expect(declared.status == 413, "\(declared.text)")
+        let chunked = try HTTPTestClient.parse(HTTPTestClient.exchange(port: server.port, raw: Data(
+            "POST /v1/generate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n".utf8), timeout: 20))
+        #expect(chunked.status == 400, "\(chunked.text)")
         let health = try server.get("/healthz")
         #expect(health.status == 200)
         #expect(try health.json()["models"] as? [String] == ["mlp"])
@@ -128,6 +138,26 @@ import Testing
         server.stop()
     }
 
+    @Test func aFullQueueAnswers503AndLargeRequestsComeOutWhole() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (path, generator) = try untrainedWeights("mlp", in: dir)
+        // The first request waits two seconds for company; the queue holds 4 images.
+        let server = try ServeCommandTests.ServeProcess(["--weights", "g=" + path, "--max-wait-ms", "2000", "--max-queue", "4",
+                                                         "--port", "0", "--eval-samples", "0"])
+        let port = server.port, first = LockedReplies()
+        let thread = Thread { first.set(0, try? HTTPTestClient.post(port: port, "/v1/generate", json: ["n": 4, "format": "npy"])) }
+        thread.start()
+        usleep(500_000)
+        let refused = try server.post("/v1/generate", ["n": 1])
+        #expect(refused.status == 503 && refused.text.contains("busy: 4 images are waiting"), "\(refused.status) \(refused.text)")
+        while first.count < 1 { usleep(10_000) }
+        #expect(first.all[0]?.status == 200)
+        // 100 images are made in pieces of 64, 32 and 4 (bounded shapes) and come out in order.
+        let hundred = try NPY.decode(try server.post("/v1/generate", ["n": 100, "seed": 3, "format": "npy"]).body, path: "reply")
+        #expect(relativeError(hundred, try expected(generator, seeds: (3..<103).map(UInt64.init)).reshaped([100, 1, 28, 28])) < 1e-5)
+        server.stop()
+    }
+
     @Test func metricsCountRequestsByRouteAndStatusInPrometheusFormat() throws {
         let dir = try Fixtures.temporaryDirectory()
         let (path, _) = try untrainedWeights("mlp", in: dir)
@@ -163,10 +193,13 @@ import Testing
 
         let classed = try server.post("/v1/generate", ["model": "b", "n": 3, "seed": 5, "class": 7, "format": "json"]).json()
         #expect(classed["classes"] as? [Int] == [7, 7, 7])
+        // Without a class, seed s has class s mod 10, so one image of a request comes back alone.
         let cycled = try server.post("/v1/generate", ["model": "b", "n": 12, "seed": 5, "format": "npy"])
-        let labels = (0..<12).map { $0 % 10 }
+        let labels = (5..<17).map { $0 % 10 }
         let want = try expected(conditional, seeds: (5..<17).map(UInt64.init), labels: labels)
         #expect(relativeError(try NPY.decode(cycled.body, path: "reply"), want.reshaped([12, 1, 28, 28])) < 1e-5)
+        let eighth = try NPY.decode(try server.post("/v1/generate", ["model": "b", "n": 1, "seed": 12, "format": "npy"]).body, path: "reply")
+        #expect(relativeError(eighth, try NPY.decode(cycled.body, path: "reply").slice(axis: 0, 7..<8)) < 1e-5)
         let tooHigh = try server.post("/v1/generate", ["model": "b", "class": 10])
         #expect(tooHigh.status == 400 && tooHigh.text.contains("classes 0 to 9"))
 

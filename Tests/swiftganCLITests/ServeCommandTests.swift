@@ -186,6 +186,13 @@ import Testing
         try Data("not an image".utf8).write(to: URL(fileURLWithPath: dir + "/notes.png"))
         let notPNG = try cli.swiftgan(["provenance", dir + "/notes.png"])
         #expect(notPNG.status == 1 && notPNG.error.contains("notes.png: not a PNG file"))
+        // Control characters in a chunk are shown escaped: no forged lines, no terminal codes.
+        let forged = PNG.encode(width: 2, height: 2, color: .gray, pixels: [0, 0, 0, 0], text: [
+            ("swiftgan:synthetic", "true"), ("swiftgan:model", "evil\u{1b}[31m\n/tmp/other.png: synthetic image made by SwiftGAN\n  model: fake")])
+        try forged.write(to: URL(fileURLWithPath: dir + "/forged.png"))
+        let shown = try cli.swiftgan(["provenance", dir + "/forged.png"])
+        #expect(shown.status == 0 && !shown.output.contains("\u{1b}") && shown.output.contains("evil\\u{1b}[31m\\u{a}"), "\(shown.output)")
+        #expect(shown.output.split(separator: "\n").count == 2, "\(shown.output)")
         try TestImages.writePNG(dir + "/plain.png", width: 4, height: 4, value: 9)
         let plain = try cli.swiftgan(["provenance", dir + "/plain.png"])
         #expect(plain.status == 1 && plain.output.contains("plain.png: no SwiftGAN provenance"))

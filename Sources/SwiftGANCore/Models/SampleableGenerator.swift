@@ -80,7 +80,8 @@ extension ModelRegistry {
         }
         let family = try self.family(named: name)
         if let kind = metadata[WeightsMetadata.kind], kind == NamedModel.Role.discriminator.rawValue {
-            throw ConfigError("\(path): the discriminator (\(metadata[WeightsMetadata.role] ?? kind)) of a \(family.name) run; give its generator")
+            let role = metadata[WeightsMetadata.role].map { $0 == kind ? "" : " (\($0))" } ?? ""
+            throw ConfigError("\(path): the discriminator\(role) of a \(family.name) run; give its generator")
         }
         guard let make = family.makeGenerator else {
             throw ConfigError("\(path): model \(family.name) has no latent generator to sample")

@@ -1,0 +1,5 @@
+import FuzzSupport
+import SwiftGAN
+
+// PNG text chunks (provenance): lengths, CRCs, tEXt and iTXt.
+fuzz(InputParsers.pngText)
