@@ -163,9 +163,8 @@ public final class SamplingServer: @unchecked Sendable {
             headers[.contentType] = "application/octet-stream"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: NPY.encode(images))))
         case .json:
-            let perImage = images.scalars.count / count
             let pngs = (0..<count).map { i -> String in
-                let image = Tensor(Array(images.scalars[(i * perImage)..<((i + 1) * perImage)]), shape: [1] + model.imageShape)
+                let image = images.slice(axis: 0, i..<(i + 1))
                 let seed = request.interpolation == nil ? "\(seeds[i])" : "\(description), frame \(i)"
                 return ImageGrid.png(image, columns: 1, padding: 0, provenance: model.provenance(seeds: seed + truncation),
                                      watermark: configuration.watermark).base64EncodedString()
