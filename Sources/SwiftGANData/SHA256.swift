@@ -50,7 +50,12 @@ public struct SHA256 {
     public static func hex(_ data: Data) -> String {
         var hash = SHA256()
         hash.update(data)
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return hash.finalizeHex()
+    }
+
+    /// The digest as 64 lowercase hexadecimal digits.
+    public mutating func finalizeHex() -> String {
+        finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// The digest of the file at `path`, read in 1 MiB pieces.
@@ -61,7 +66,7 @@ public struct SHA256 {
         while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty {
             hash.update(piece)
         }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return hash.finalizeHex()
     }
 
     private mutating func compress(_ block: UnsafeRawPointer) {

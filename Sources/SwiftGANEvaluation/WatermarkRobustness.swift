@@ -23,10 +23,10 @@ public enum WatermarkRobustness {
         let singles = (0..<n).map { images.slice(axis: 0, $0..<($0 + 1)).reshaped([1] + one) }
         let grids = stride(from: 0, to: n - 15, by: 16).map { images.slice(axis: 0, $0..<($0 + 16)) }
         var rows = [Row]()
-        for (kind, group) in [("single \(one[1])×\(one[2])", singles), ("4×4 grid", grids)] {
-            let crop = kind.hasPrefix("single") ? 2 : 8
-            let clean = try group.map { try decode(ImageGrid.png($0, padding: kind.hasPrefix("single") ? 0 : 2)) }
-            let marked = try group.map { try decode(ImageGrid.png($0, padding: kind.hasPrefix("single") ? 0 : 2, watermark: watermark)) }
+        // Singles as they are (no padding), cropped 2 px; grids as `sample` draws them, cropped 8 px.
+        for (kind, group, padding, crop) in [("single \(one[1])×\(one[2])", singles, 0, 2), ("4×4 grid", grids, 2, 8)] {
+            let clean = try group.map { try decode(ImageGrid.png($0, padding: padding)) }
+            let marked = try group.map { try decode(ImageGrid.png($0, padding: padding, watermark: watermark)) }
             let jpeg = try marked.map { try reencode($0) }
             rows.append(row("\(kind), clean (false positives)", clean, watermark))
             rows.append(row("\(kind), marked", marked, watermark))

@@ -70,7 +70,7 @@ final class GenerationBatcher: @unchecked Sendable {
                 let job = Job(model: model, latents: latents, labels: labels, arrived: Date(), finish: { continuation.resume(with: $0) },
                               cancelled: cancelled)
                 condition.lock()
-                let waiting = queue.reduce(0) { $0 + $1.count }
+                let waiting = queuedImages
                 let refusal: ServingError? = stopped ? ServingError(.serviceUnavailable, "the server is stopping")
                     : waiting + job.count > maxQueued && waiting > 0
                     ? ServingError(.serviceUnavailable, "busy: \(waiting) images are waiting (the limit is \(maxQueued)); retry later") : nil
@@ -92,8 +92,15 @@ final class GenerationBatcher: @unchecked Sendable {
     var waitingImages: Int {
         condition.lock()
         defer { condition.unlock() }
-        return queue.reduce(0) { $0 + $1.count }
+        return queuedImages
     }
+
+    /// The images in the queue, optionally only `model`'s; the caller holds the lock.
+    private func queuedImages(for model: Int? = nil) -> Int {
+        queue.reduce(0) { $0 + (model == nil || $1.model == model ? $1.count : 0) }
+    }
+
+    private var queuedImages: Int { queuedImages() }
 
     private func run() {
         while let batch = nextBatch() {
@@ -148,7 +155,7 @@ final class GenerationBatcher: @unchecked Sendable {
                 continue
             }
             let deadline = first.arrived.addingTimeInterval(maxWait)
-            let waiting = queue.lazy.filter { $0.model == first.model }.reduce(0) { $0 + $1.count }
+            let waiting = queuedImages(for: first.model)
             if waiting < maxBatch && Date() < deadline {
                 _ = condition.wait(until: deadline)
                 continue

@@ -27,7 +27,7 @@ import Testing
             piece = piece * 3 % 1000 + 1
         }
         let digest = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
-        #expect(hash.finalize().map { String(format: "%02x", $0) }.joined() == digest)
+        #expect(hash.finalizeHex() == digest)
         let path = try Fixtures.temporaryDirectory() + "/a.bin"
         try message.write(to: URL(fileURLWithPath: path))
         #expect(try SHA256.hex(ofFile: path) == digest)
