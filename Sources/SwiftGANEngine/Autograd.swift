@@ -21,10 +21,12 @@ final class GradNode {
 
 extension Tensor {
     /// Attaches an operation to `output` when recording is on and any input is tracked.
-    /// Every differentiable op ends with this call.
+    /// Every differentiable op ends with this call; `detail` is evaluated only while an
+    /// `OpTrace` captures.
     @discardableResult
-    public static func record(_ output: Tensor, op name: String, inputs: [Tensor],
+    public static func record(_ output: Tensor, op name: String, inputs: [Tensor], detail: @autoclosure () -> OpDetail = .none,
                               rule: @escaping BackwardRule) -> Tensor {
+        if let trace = OpTrace.active { trace.note(output, op: name, inputs: inputs, detail: detail) }
         if GradMode.isEnabled, inputs.contains(where: { $0.isTracked }) {
             output.node = GradNode(name: name, inputs: inputs, rule: rule)
         }

@@ -75,7 +75,7 @@ extension Tensor {
 
     /// a * self + b in one pass.
     public func affine(scale: Float, shift: Float) -> Tensor {
-        Tensor.record(unaryKernel(.affine, scale, shift), op: "affine", inputs: [self]) { g, _, _ in
+        Tensor.record(unaryKernel(.affine, scale, shift), op: "affine", inputs: [self], detail: .scalars([scale, shift])) { g, _, _ in
             [scale == 1 ? g : g * scale]
         }
     }
@@ -90,7 +90,7 @@ extension Tensor {
 
     /// s / self.
     public static func / (s: Float, a: Tensor) -> Tensor {
-        Tensor.record(a.unaryKernel(.reciprocal, s), op: "rdiv", inputs: [a]) { g, out, _ in
+        Tensor.record(a.unaryKernel(.reciprocal, s), op: "rdiv", inputs: [a], detail: .scalars([s])) { g, out, _ in
             [-(g * out) / a]
         }
     }

@@ -71,7 +71,7 @@ extension Tensor {
     static func convolution(_ src: Tensor, _ weights: Tensor, _ g: ConvGeometry) -> Tensor {
         let out = Tensor(uninitializedShape: g.dstShape)
         Backend.current.convolutionForward(g, src: src.storage.pointer, weights: weights.storage.pointer, dst: out.storage.pointer)
-        return record(out, op: "conv2d", inputs: [src, weights]) { grad, _, needs in
+        return record(out, op: "conv2d", inputs: [src, weights], detail: .convolution(g)) { grad, _, needs in
             [needs[0] ? convolutionAdjoint(grad, weights, g) : nil,
              needs[1] ? convolutionWeightGradient(src, grad, g) : nil]
         }
@@ -83,7 +83,7 @@ extension Tensor {
         let out = Tensor(uninitializedShape: g.srcShape)
         Backend.current.convolutionBackwardData(g, diffDst: dst.storage.pointer, weights: weights.storage.pointer,
                                                 diffSrc: out.storage.pointer)
-        return record(out, op: "conv_transpose2d", inputs: [dst, weights]) { grad, _, needs in
+        return record(out, op: "conv_transpose2d", inputs: [dst, weights], detail: .convolution(g)) { grad, _, needs in
             [needs[0] ? convolution(grad, weights, g) : nil,
              needs[1] ? convolutionWeightGradient(grad, dst, g) : nil]
         }

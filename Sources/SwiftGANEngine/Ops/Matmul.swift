@@ -12,7 +12,7 @@ extension Tensor {
         let out = Tensor(uninitializedShape: [m, n])
         Tensor.gemm(a, transposeSelf, b, transposeOther, into: out, m: m, n: n, k: k, beta: 0)
         let (ta, tb) = (transposeSelf, transposeOther)
-        return Tensor.record(out, op: "matmul", inputs: [a, b]) { g, _, needs in
+        return Tensor.record(out, op: "matmul", inputs: [a, b], detail: .transposes(ta, tb)) { g, _, needs in
             // d/dA and d/dB of C = op(A)·op(B), each written as one more matmul.
             var da: Tensor?, db: Tensor?
             switch (ta, tb) {
@@ -56,7 +56,7 @@ extension Tensor {
                                         a: a.storage.pointer, b: b.storage.pointer, c: out.storage.pointer)
         }
         let (ta, tb) = (transposeSelf, transposeOther)
-        return Tensor.record(out, op: "bmm", inputs: [a, b]) { g, _, needs in
+        return Tensor.record(out, op: "bmm", inputs: [a, b], detail: .transposes(ta, tb)) { g, _, needs in
             // The rules of `matmul`, matrix by matrix.
             var da: Tensor?, db: Tensor?
             switch (ta, tb) {

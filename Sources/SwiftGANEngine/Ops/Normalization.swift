@@ -64,7 +64,8 @@ extension Tensor {
                                          beta: bias?.storage.pointer, eps: eps, y: y.storage.pointer, mean: mean.storage.pointer,
                                          invstd: invstd.storage.pointer, variance: variance.storage.pointer)
         let inputs = [x] + [weight, bias].compactMap { $0 }
-        record(y, op: "batch_norm", inputs: inputs) { g, _, needs in
+        record(y, op: "batch_norm", inputs: inputs,
+               detail: .normalization(eps: eps, weight: weight != nil, bias: bias != nil)) { g, _, needs in
             if GradMode.isEnabled {
                 let composite = batchNormComposite(x, weight: weight, bias: bias, eps: eps).y
                 let wanted = inputs.enumerated().filter { needs[$0.offset] }.map(\.element)

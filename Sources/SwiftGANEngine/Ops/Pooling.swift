@@ -63,6 +63,7 @@ extension Tensor {
             Backend.current.maxPoolIndices(storage.pointer, planes: n * c, height: h, width: w, outputHeight: oh, outputWidth: ow,
                                            kernel: kernel, stride: s, padding: padding, dilation: dilation, into: idx.baseAddress!)
         }
-        return applying(SparseLinearMap(inputShape: shape, outputShape: [n, c, oh, ow], termsPerOutput: 1, indices: indices, planes: n * c))
+        return applying(SparseLinearMap(inputShape: shape, outputShape: [n, c, oh, ow], termsPerOutput: 1, indices: indices, planes: n * c),
+                        detail: .maxPool(kernel: kernel, stride: s, padding: padding, dilation: dilation, ceilMode: ceilMode))
     }
 }

@@ -8,7 +8,7 @@ extension Tensor {
         let outShape = keepDims ? keptShape : shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element)
         let out = sumKernel(to: keptShape).reshaped(outShape)
         let inputShape = shape
-        return Tensor.record(out, op: "sum", inputs: [self]) { g, _, _ in
+        return Tensor.record(out, op: "sum", inputs: [self], detail: .axes(reduced.sorted())) { g, _, _ in
             [g.reshaped(keptShape).broadcast(to: inputShape)]
         }
     }

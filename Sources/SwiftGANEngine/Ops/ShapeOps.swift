@@ -28,7 +28,7 @@ extension Tensor {
         Backend.current.copy(shape: dims, from: storage.pointer, strides: strides[0], to: out.storage.pointer, strides: strides[1])
         var inverse = [Int](repeating: 0, count: rank)
         for (i, o) in order.enumerated() { inverse[o] = i }
-        return Tensor.record(out, op: "permute", inputs: [self]) { g, _, _ in [g.permuted(inverse)] }
+        return Tensor.record(out, op: "permute", inputs: [self], detail: .order(order)) { g, _, _ in [g.permuted(inverse)] }
     }
 
     /// Two dimensions swapped (the last two by default).
@@ -53,7 +53,7 @@ extension Tensor {
         Backend.current.copy(shape: dims, from: storage.pointer + range.lowerBound * strides[ax], strides: sets[0],
                              to: out.storage.pointer, strides: sets[1])
         let full = shape
-        return Tensor.record(out, op: "slice", inputs: [self]) { g, _, _ in
+        return Tensor.record(out, op: "slice", inputs: [self], detail: .slice(axis: ax, range: range)) { g, _, _ in
             [g.padded(axis: ax, before: range.lowerBound, after: full[ax] - range.upperBound)]
         }
     }
@@ -69,7 +69,7 @@ extension Tensor {
         Backend.current.copy(shape: dims, from: storage.pointer, strides: sets[0],
                              to: out.storage.pointer + before * outStrides[ax], strides: sets[1])
         let size = shape[ax]
-        return Tensor.record(out, op: "pad", inputs: [self]) { g, _, _ in
+        return Tensor.record(out, op: "pad", inputs: [self], detail: .pad(axis: ax, before: before, after: after)) { g, _, _ in
             [g.slice(axis: ax, before..<(before + size))]
         }
     }
@@ -94,7 +94,7 @@ extension Tensor {
             offset += t.shape[ax]
         }
         let sizes = tensors.map { $0.shape[ax] }
-        return record(out, op: "concat", inputs: tensors) { g, _, needs in
+        return record(out, op: "concat", inputs: tensors, detail: .concat(axis: ax)) { g, _, needs in
             var start = 0
             return sizes.enumerated().map { i, size in
                 defer { start += size }

@@ -25,14 +25,15 @@ extension Tensor {
         return -(logSoftmax(axis: 1) * Tensor(oneHot, shape: shape)).sum() * (1 / Float(shape[0]))
     }
 
-    /// The maximum along `axis`, kept as a size-1 dimension (not differentiable).
+    /// The maximum along `axis`, kept as a size-1 dimension (not differentiable: recorded only so
+    /// an `OpTrace` sees it).
     func maxValues(axis: Int) -> Tensor {
         let outer = shape[..<axis].reduce(1, *), n = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
         var outShape = shape
         outShape[axis] = 1
         let out = Tensor(uninitializedShape: outShape)
         Backend.current.max(storage.pointer, into: out.storage.pointer, outer: outer, reduced: n, inner: inner)
-        return out
+        return Tensor.record(out, op: "max", inputs: [self], detail: .axes([axis])) { _, _, _ in [nil] }
     }
 
     /// The index of the largest value in each row of a [n, classes] tensor.

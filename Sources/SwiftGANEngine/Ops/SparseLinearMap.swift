@@ -75,7 +75,11 @@ public final class SparseLinearMap {
 
 extension Tensor {
     /// The map applied to this tensor (of the map's input shape).
-    public func applying(_ map: SparseLinearMap) -> Tensor {
+    public func applying(_ map: SparseLinearMap) -> Tensor { applying(map, detail: .map(map)) }
+
+    /// The map applied, recorded for an `OpTrace` as what `detail` says it is (max pooling, whose
+    /// table depends on the data, says so rather than exporting one input's table).
+    func applying(_ map: SparseLinearMap, detail: @autoclosure () -> OpDetail) -> Tensor {
         precondition(shape == map.inputShape, "sparse map expects \(map.inputShape), got \(shape)")
         let out = Tensor(uninitializedShape: map.outputShape)
         withTable(of: map) { idx, w in
@@ -83,7 +87,7 @@ extension Tensor {
                                          outputsPerPlane: out.count / map.planes, planes: map.planes,
                                          inputPlaneSize: count / map.planes, shared: map.shared, into: out.storage.pointer)
         }
-        return Tensor.record(out, op: "sparse_map", inputs: [self]) { g, _, _ in [g.applyingTranspose(map)] }
+        return Tensor.record(out, op: "sparse_map", inputs: [self], detail: detail()) { g, _, _ in [g.applyingTranspose(map)] }
     }
 
     /// The transpose of the map applied to this tensor (of the map's output shape).

@@ -47,7 +47,7 @@ extension Tensor {
 
     /// x for x > 0, else `negativeSlope` * x.
     public func leakyReLU(negativeSlope: Float = 0.01) -> Tensor {
-        Tensor.record(unaryKernel(.leakyReLU, negativeSlope), op: "leaky_relu", inputs: [self]) { g, _, _ in
+        Tensor.record(unaryKernel(.leakyReLU, negativeSlope), op: "leaky_relu", inputs: [self], detail: .scalars([negativeSlope])) { g, _, _ in
             [g * self.unaryKernel(.leakySlope, negativeSlope)]
         }
     }
@@ -60,7 +60,7 @@ extension Tensor {
 
     /// self raised to a scalar power; the gradient is `exponent * x^(exponent - 1)`.
     public func pow(_ exponent: Float) -> Tensor {
-        Tensor.record(unaryKernel(.pow, exponent), op: "pow", inputs: [self]) { g, _, _ in
+        Tensor.record(unaryKernel(.pow, exponent), op: "pow", inputs: [self], detail: .scalars([exponent])) { g, _, _ in
             if exponent == 0 { return [Tensor.zeros(self.shape)] }
             if exponent == 1 { return [g] }
             if exponent == 2 { return [g * self * 2] }
@@ -70,7 +70,7 @@ extension Tensor {
 
     /// Values limited to [min, max]; the gradient passes where min <= x <= max, as in PyTorch.
     public func clamp(min: Float = -.infinity, max: Float = .infinity) -> Tensor {
-        Tensor.record(unaryKernel(.clamp, min, max), op: "clamp", inputs: [self]) { g, _, _ in
+        Tensor.record(unaryKernel(.clamp, min, max), op: "clamp", inputs: [self], detail: .scalars([min, max])) { g, _, _ in
             [g * self.unaryKernel(.inRange, min, max)]
         }
     }
