@@ -10,15 +10,30 @@ public enum NPY {
     }
 
     public static func encode(_ tensor: Tensor) -> Data {
-        let shapeText = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(\(tensor.shape.map(String.init).joined(separator: ", ")))"
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
+        var data = header(descr: "<f4", shape: tensor.shape)
+        data.append(UnsafeBufferPointer(start: tensor.storage.pointer, count: tensor.count))
+        return data
+    }
+
+    /// Writes integers (class labels) as an int64 array of `shape` (default: one dimension).
+    public static func writeIntegers(_ values: [Int], shape: [Int]? = nil, to path: String) throws {
+        let shape = shape ?? [values.count]
+        precondition(shape.reduce(1, *) == values.count, "NPY.writeIntegers: \(values.count) values for shape \(shape)")
+        var data = header(descr: "<i8", shape: shape)
+        values.map { Int64($0).littleEndian }.withUnsafeBufferPointer { data.append($0) }
+        try AtomicFile.write(data, to: path)
+    }
+
+    /// The magic, version and header of a C-order array, padded to a multiple of 64 bytes.
+    private static func header(descr: String, shape: [Int]) -> Data {
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(\(shape.map(String.init).joined(separator: ", ")))"
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
         let unpadded = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
         var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
         var length = UInt16(header.utf8.count).littleEndian
         withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
         data.append(contentsOf: Array(header.utf8))
-        data.append(UnsafeBufferPointer(start: tensor.storage.pointer, count: tensor.count))
         return data
     }
 
