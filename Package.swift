@@ -5,7 +5,7 @@ import PackageDescription
 // the neural-network layer; data and images; the GAN layer; the umbrella module; the CLI.
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 let libraryModules: [Target.Dependency] = ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore",
-                                           "SwiftGANEvaluation", "SwiftGANServing"]
+                                           "SwiftGANEvaluation", "SwiftGANServing", "SwiftGANExport"]
 
 let package = Package(
     name: "SwiftGAN",
@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
@@ -53,9 +54,15 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "HTTPTypes", package: "swift-http-types")],
                 swiftSettings: v5),
+        // ONNX export: the model format's messages from Protos/onnx_subset.proto, generated
+        // once (scripts/generate_onnx_swift.sh) and committed, encoded with swift-protobuf.
+        .target(name: "SwiftGANExport",
+                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANCore",
+                               .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                swiftSettings: v5),
         .target(name: "SwiftGAN",
                 dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore",
-                               "SwiftGANEvaluation", "SwiftGANServing"],
+                               "SwiftGANEvaluation", "SwiftGANServing", "SwiftGANExport"],
                 swiftSettings: v5),
         // Every library module is listed, not just the umbrella: SwiftPM rebuilds a target when a
         // module it depends on directly changes, and the umbrella's own interface never changes
@@ -72,6 +79,9 @@ let package = Package(
         .testTarget(name: "SwiftGANEvaluationTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "swiftganCLITests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "SwiftGANImagesTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
+        .testTarget(name: "SwiftGANExportTests",
+                    dependencies: ["SwiftGANTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")] + libraryModules,
+                    swiftSettings: v5),
         .testTarget(name: "SwiftGANServingTests",
                     dependencies: ["SwiftGANTestSupport"] + libraryModules,
                     swiftSettings: v5),

@@ -3,6 +3,7 @@
 @_exported import SwiftGANData
 @_exported import SwiftGANEngine
 @_exported import SwiftGANEvaluation
+@_exported import SwiftGANExport
 @_exported import SwiftGANImages
 @_exported import SwiftGANNN
 @_exported import SwiftGANServing

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import SwiftGAN
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a trained generator as an ONNX model (for ONNX Runtime and other engines).",
+        discussion: """
+        The file uses ONNX operator set 17 and has a dynamic batch axis. A latent generator takes \
+        z, float32 [batch, latent size] drawn from N(0, 1), and for conditional models y, int64 \
+        [batch] class indices; it gives images, float32 [batch, C, H, W] in [-1, 1] (samples \
+        [batch, 2] for toy). Pix2Pix and CycleGAN generators take source, float32 \
+        [batch, C, side, side] in [-1, 1] (side: --side, default the side they were trained at), \
+        and give images of the same shape. The outputs equal `swiftgan sample --z` and \
+        `swiftgan translate` on the same inputs. The model's metadata names the family and the \
+        weights' SHA-256.
+        """)
+
+    @Option(help: "The file format: onnx.")
+    var format: String
+    @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
+    var model: String?
+    @Option(help: "Generator weights (safetensors, ours or saved by PyTorch).")
+    var weights: String
+    @Option(help: "Write the model here.")
+    var out: String
+    @Option(help: "Pix2Pix and CycleGAN: the image side the model takes (default: the side it was trained at, else 32).")
+    var side: Int?
+    @Option(help: "Truncation to fix in the model, for generators that truncate inside the network.")
+    var truncation: Float?
+    @Option(help: "Noise strength to fix in the model, for generators with per-pixel noise inputs.")
+    var noise: Float?
+
+    func validate() throws {
+        guard format == "onnx" else { throw ValidationErrorLine(message: "--format \(format): the formats are onnx") }
+        if let side, side <= 0 { throw ValidationErrorLine(message: "--side must be positive") }
+        if out.isEmpty { throw ValidationErrorLine(message: "--out needs a path") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let metadata = try Safetensors.readWithMetadata(weights).metadata
+            let name = model ?? metadata[WeightsMetadata.architecture] ?? metadata[WeightsMetadata.family]
+            let translates = try name.map { try ModelRegistry.family(named: $0).makeTranslator != nil } ?? false
+            let familyName: String
+            let file: ONNXExport.File
+            var properties = ["swiftgan.weights-sha256": try SHA256.hex(ofFile: weights),
+                              "swiftgan.weights-file": (weights as NSString).lastPathComponent]
+            if translates {
+                try refuseTuning(name!, reason: "translates images: it has no latents")
+                let loaded = try ModelRegistry.loadTranslator(from: weights, model: model)
+                familyName = loaded.family.name
+                properties[WeightsMetadata.family] = familyName
+                file = try ONNXExport.translator(loaded.generator, side: side ?? loaded.trainedSide ?? 32, metadata: properties)
+            } else {
+                if side != nil { throw ValidationErrorLine(message: "--side is for pix2pix and cyclegan generators") }
+                let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
+                try refuseTuning(family.name, reason: "has neither inside the network: its truncation is in how z is drawn (resampled to [-T, T], as sample --truncation does), so feed the ONNX model z drawn that way")
+                try generator.load(from: weights)
+                familyName = family.name
+                properties[WeightsMetadata.family] = familyName
+                file = try ONNXExport.generator(generator, metadata: properties)
+            }
+            try AtomicFile.write(file.data, to: out)
+            print("wrote \(out) (\(familyName), ONNX opset \(ONNXExport.operatorSet), \(file.nodeCount) nodes): \(file.signature)")
+        }
+    }
+
+    /// Refuses --truncation and --noise for a generator without them in its network.
+    private func refuseTuning(_ family: String, reason: String) throws {
+        if truncation != nil || noise != nil {
+            let flag = truncation != nil ? "--truncation" : "--noise"
+            throw ValidationErrorLine(message: "\(flag): \(family) \(reason)")
+        }
+    }
+}
