@@ -72,3 +72,23 @@ import Testing
         #expect(error?.description.hasPrefix("z.npy: unsupported dtype") == true)
     }
 }
+
+/// `AtomicFile.write` replaces regular files only: through a symbolic link it replaces the
+/// target and keeps the link; a directory, a FIFO or a device is refused, never replaced.
+@Suite struct AtomicFileTests {
+    @Test func writesThroughLinksAndRefusesWhatIsNotARegularFile() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        try AtomicFile.write(Data("old".utf8), to: dir + "/target")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: dir + "/target")
+        try AtomicFile.write(Data("new".utf8), to: dir + "/link")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link") == dir + "/target", "the link is kept")
+        #expect(String(decoding: try AtomicFile.read(dir + "/target"), as: UTF8.self) == "new")
+
+        #expect(mkfifo(dir + "/fifo", 0o644) == 0)
+        #expect { try AtomicFile.write(Data("x".utf8), to: dir + "/fifo") } throws: { "\($0)".contains("not a regular file") }
+        var info = stat()
+        #expect(lstat(dir + "/fifo", &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the FIFO is still there")
+        #expect { try AtomicFile.write(Data("x".utf8), to: dir) } throws: { "\($0)".contains("is a directory") }
+        #expect { try AtomicFile.write(Data("x".utf8), to: "/dev/null") } throws: { "\($0)".contains("not a regular file") }
+    }
+}
