@@ -53,16 +53,19 @@ public enum ONNXExport {
                          outputShape: outputShape, doc: doc, metadata: metadata)
     }
 
+    /// The largest image side `translator(_:side:)` takes.
+    public static let maximumSide = 1024
+
     /// An image-to-image generator (Pix2Pix, CycleGAN): input `source` float32
-    /// [batch, channels, side, side] in [-1, 1], output `images` of the same shape.
-    public static func translator(_ translator: any ImageTranslator, side: Int, metadata: [String: String] = [:]) throws -> File {
-        let multiple = type(of: translator).sideMultiple
-        guard side > 0, side % multiple == 0 else {
-            throw ExportError("the image side \(side) must be a positive multiple of \(multiple) for this generator")
-        }
+    /// [batch, channels, side, side] in [-1, 1], output `images` of the same shape. As
+    /// `translateAll` does, a side below `trainedSide` (or not a multiple of the generator's
+    /// downsampling) is padded with -1 inside the graph and the output cropped back.
+    public static func translator(_ translator: any ImageTranslator, side: Int, trainedSide: Int = 32,
+                                  metadata: [String: String] = [:]) throws -> File {
+        guard (1...maximumSide).contains(side) else { throw ExportError("the image side \(side) must be 1 to \(maximumSide)") }
         let shape = [translator.channels, side, side]
         let traced = try trace(translator, inputNames: ["source"], inputShape: shape, classes: 0, labelsName: nil) { inputs, _ in
-            translator(inputs[0])
+            translator.translatePadded(inputs[0], trainedSide: trainedSide)
         }
         let input = Onnx_ValueInfoProto(name: "source", elementType: .float, dimensions: [.batch(times: 1)] + shape.map { .fixed($0) })
         let doc = "source: images [batch, \(shape.map(String.init).joined(separator: ", "))] in [-1, 1]; images: the translations, same shape"
@@ -83,6 +86,11 @@ public enum ONNXExport {
 
     private static func model(of traced: TracedModel, module: Module, inputs: [Onnx_ValueInfoProto], output: String,
                               outputShape: [Int], doc: String, metadata: [String: String]) throws -> File {
+        for (name, tensor) in module.namedParameters() + module.namedBuffers() {
+            guard tensor.withUnsafeBufferPointer({ $0.allSatisfy(\.isFinite) }) else {
+                throw ExportError("the weights' \(name) holds non-finite values (NaN or infinity: a diverged run?)")
+            }
+        }
         var names: [ObjectIdentifier: String] = [:]
         for (name, tensor) in module.namedParameters() + module.namedBuffers() { names[ObjectIdentifier(tensor.storage)] = name }
         let writer = try ONNXGraphWriter(traced, parameterNames: names)

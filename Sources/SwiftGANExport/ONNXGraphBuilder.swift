@@ -48,6 +48,15 @@ final class ONNXGraphBuilder {
         return name
     }
 
+    /// An int32 constant with a fresh name (gather tables, half the size of int64 ones).
+    func int32s(_ values: [Int]) -> String {
+        let name = fresh("const")
+        let narrow = values.map { Int32($0).littleEndian }
+        initializers.append(Self.tensor(name: name, type: .int32, shape: [values.count],
+                                        bytes: narrow.withUnsafeBufferPointer { Data(buffer: $0) }))
+        return name
+    }
+
     private static func tensor(name: String, type: Onnx_TensorProto.DataType, shape: [Int], bytes: Data) -> Onnx_TensorProto {
         var t = Onnx_TensorProto()
         t.name = name

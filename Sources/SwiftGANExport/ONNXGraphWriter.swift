@@ -113,7 +113,9 @@ final class ONNXGraphWriter {
     /// An initializer holding `x`, which the second capture must have computed identically (`y`).
     private func constant(_ x: Tensor, _ y: Tensor, _ what: String) throws -> String {
         if let name = constants[ObjectIdentifier(x)] { return name }
-        let same = x.shape == y.shape && x.withUnsafeBufferPointer { p in y.withUnsafeBufferPointer { q in p.elementsEqual(q) } }
+        let same = x.shape == y.shape && x.withUnsafeBufferPointer { p in
+            y.withUnsafeBufferPointer { q in p.elementsEqual(q) { $0.bitPattern == $1.bitPattern } }
+        }
         guard same else {
             throw ExportError("\(what) is computed from the model's inputs outside the operations the exporter can follow; it cannot be exported")
         }

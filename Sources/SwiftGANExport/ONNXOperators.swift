@@ -189,7 +189,7 @@ enum ONNXOperators {
             planes = g.node("Pad", [planes, g.int64s([0, 0, 0, 1])])
             indices = indices.map { $0 < 0 ? inputSize : $0 }
         }
-        var y = g.node("Gather", [planes, g.int64s(indices)], [.int("axis", 1)])
+        var y = g.node("Gather", [planes, g.int32s(indices)], [.int("axis", 1)])
         if let weights = map.weights { y = g.node("Mul", [y, g.floats(weights, shape: [weights.count])]) }
         if map.termsPerOutput > 1 {
             y = g.node("Reshape", [y, g.int64s([-1, outputsPerPlane, map.termsPerOutput])])

@@ -12,35 +12,46 @@ struct ExportCommand: ParsableCommand {
         [batch] class indices; it gives images, float32 [batch, C, H, W] in [-1, 1] (samples \
         [batch, 2] for toy). Pix2Pix and CycleGAN generators take source, float32 \
         [batch, C, side, side] in [-1, 1] (side: --side, default the side they were trained at), \
-        and give images of the same shape. The outputs equal `swiftgan sample --z` and \
+        and give images of the same shape; as `translate` does, sides below the trained side are \
+        padded with -1 inside the model and the output cropped back. The outputs equal \
+        `swiftgan sample --z` (whose MLP rows of 784 the model gives as [1, 28, 28] images) and \
         `swiftgan translate` on the same inputs. The model's metadata names the family and the \
-        weights' SHA-256.
+        weights' SHA-256. None of the current families truncates or adds noise inside its \
+        network (their truncation trick is in how z is drawn: `sample --truncate-z`), so \
+        --truncation and --noise are refused for them.
         """)
 
     @Option(help: "The file format: onnx.")
-    var format: String
+    var format = "onnx"
     @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
     var model: String?
     @Option(help: "Generator weights (safetensors, ours or saved by PyTorch).")
     var weights: String
     @Option(help: "Write the model here.")
     var out: String
-    @Option(help: "Pix2Pix and CycleGAN: the image side the model takes (default: the side it was trained at, else 32).")
+    @Option(help: "Pix2Pix and CycleGAN: the image side the model takes, 1 to 1024 (default: the side it was trained at, else 32).")
     var side: Int?
-    @Option(help: "Truncation to fix in the model, for generators that truncate inside the network.")
+    @Option(help: "Truncation ψ to fix in the model, for generators that truncate inside their network.")
     var truncation: Float?
-    @Option(help: "Noise strength to fix in the model, for generators with per-pixel noise inputs.")
+    @Option(help: "Noise strength to fix in the model, for generators with noise inputs.")
     var noise: Float?
 
     func validate() throws {
-        guard format == "onnx" else { throw ValidationErrorLine(message: "--format \(format): the formats are onnx") }
-        if let side, side <= 0 { throw ValidationErrorLine(message: "--side must be positive") }
+        guard format.lowercased() == "onnx" else { throw ValidationErrorLine(message: "--format \(format): the formats are onnx") }
+        if let side, !(1...ONNXExport.maximumSide).contains(side) {
+            throw ValidationErrorLine(message: "--side must be 1 to \(ONNXExport.maximumSide)")
+        }
         if out.isEmpty { throw ValidationErrorLine(message: "--out needs a path") }
     }
 
     func run() throws {
         try reportingErrors {
             let metadata = try Safetensors.readWithMetadata(weights).metadata
+            if let a = try? FileManager.default.attributesOfItem(atPath: (out as NSString).resolvingSymlinksInPath),
+               let b = try? FileManager.default.attributesOfItem(atPath: (weights as NSString).resolvingSymlinksInPath),
+               a[.systemFileNumber] as? UInt64 == b[.systemFileNumber] as? UInt64, a[.systemNumber] as? UInt64 == b[.systemNumber] as? UInt64 {
+                throw ValidationErrorLine(message: "--out \(out): is the weights file itself; choose another path")
+            }
             let name = model ?? metadata[WeightsMetadata.architecture] ?? metadata[WeightsMetadata.family]
             let translates = try name.map { try ModelRegistry.family(named: $0).makeTranslator != nil } ?? false
             let familyName: String
@@ -48,15 +59,16 @@ struct ExportCommand: ParsableCommand {
             var properties = ["swiftgan.weights-sha256": try SHA256.hex(ofFile: weights),
                               "swiftgan.weights-file": (weights as NSString).lastPathComponent]
             if translates {
-                try refuseTuning(name!, reason: "translates images: it has no latents")
+                try refuseTuning(name!)
                 let loaded = try ModelRegistry.loadTranslator(from: weights, model: model)
                 familyName = loaded.family.name
                 properties[WeightsMetadata.family] = familyName
-                file = try ONNXExport.translator(loaded.generator, side: side ?? loaded.trainedSide ?? 32, metadata: properties)
+                let trained = loaded.trainedSide ?? 32
+                file = try ONNXExport.translator(loaded.generator, side: side ?? trained, trainedSide: trained, metadata: properties)
             } else {
                 if side != nil { throw ValidationErrorLine(message: "--side is for pix2pix and cyclegan generators") }
                 let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
-                try refuseTuning(family.name, reason: "has neither inside the network: its truncation is in how z is drawn (resampled to [-T, T], as sample --truncation does), so feed the ONNX model z drawn that way")
+                try refuseTuning(family.name)
                 try generator.load(from: weights)
                 familyName = family.name
                 properties[WeightsMetadata.family] = familyName
@@ -68,10 +80,10 @@ struct ExportCommand: ParsableCommand {
     }
 
     /// Refuses --truncation and --noise for a generator without them in its network.
-    private func refuseTuning(_ family: String, reason: String) throws {
-        if truncation != nil || noise != nil {
-            let flag = truncation != nil ? "--truncation" : "--noise"
-            throw ValidationErrorLine(message: "\(flag): \(family) \(reason)")
+    private func refuseTuning(_ family: String) throws {
+        if truncation != nil {
+            throw ValidationErrorLine(message: "--truncation: \(family) has no truncation inside its network; its truncation trick is in how z is drawn (sample --truncate-z T), so feed the model z drawn that way")
         }
+        if noise != nil { throw ValidationErrorLine(message: "--noise: \(family) has no noise inputs to fix") }
     }
 }

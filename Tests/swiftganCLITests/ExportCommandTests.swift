@@ -81,13 +81,21 @@ import Testing
             let export = try cli.swiftgan(["export", "--format", "onnx", "--weights", weights, "--out", dir + "/g.onnx"])
             #expect(export.status == 0, "\(family.name): export failed: \(export.error)")
 
-            var rng = RandomGenerator(seed: 4)
-            try NPY.write(rng.uniform([2, generator.channels, 32, 32]) * 2 - 1, to: dir + "/x.npy")
-            let translate = try cli.swiftgan(["translate", "--weights", weights, "--input", dir + "/x.npy", "--npy", dir + "/t.npy"])
-            #expect(translate.status == 0, "\(family.name): translate failed: \(translate.error)")
-            let expected = try NPY.read(dir + "/t.npy")
-            let actual = try onnxRuntime(dir + "/g.onnx", ["source": dir + "/x.npy"], in: dir)
-            #expect(relativeError(actual, expected) < 1e-4, "\(family.name): ONNX Runtime differs from translate")
+            // 32×32 as trained, and 28×28, which translate pads to 32 and crops back: the model does too.
+            for side in [32, 28] {
+                let model = dir + "/g\(side).onnx"
+                if side != 32 {
+                    let export = try cli.swiftgan(["export", "--weights", weights, "--out", model, "--side", String(side)])
+                    #expect(export.status == 0, "\(family.name): export --side \(side) failed: \(export.error)")
+                }
+                var rng = RandomGenerator(seed: 4)
+                try NPY.write(rng.uniform([2, generator.channels, side, side]) * 2 - 1, to: dir + "/x.npy")
+                let translate = try cli.swiftgan(["translate", "--weights", weights, "--input", dir + "/x.npy", "--npy", dir + "/t.npy"])
+                #expect(translate.status == 0, "\(family.name): translate failed: \(translate.error)")
+                let expected = try NPY.read(dir + "/t.npy")
+                let actual = try onnxRuntime(side == 32 ? dir + "/g.onnx" : model, ["source": dir + "/x.npy"], in: dir)
+                #expect(relativeError(actual, expected) < 1e-4, "\(family.name) at side \(side): ONNX Runtime differs from translate")
+            }
         }
     }
 
@@ -97,7 +105,7 @@ import Testing
         let out = dir + "/g.onnx"
         cli.expectOneLineError(try cli.swiftgan(["export", "--format", "tflite", "--weights", weights, "--out", out]), naming: "--format")
         cli.expectOneLineError(try cli.swiftgan(["export", "--format", "onnx", "--weights", weights, "--out", out, "--truncation", "0.5"]),
-                               naming: "--truncation", "sample --truncation")
+                               naming: "--truncation", "sample --truncate-z")
         cli.expectOneLineError(try cli.swiftgan(["export", "--format", "onnx", "--weights", weights, "--out", out, "--noise", "1"]),
                                naming: "--noise")
         cli.expectOneLineError(try cli.swiftgan(["export", "--format", "onnx", "--weights", weights, "--out", out, "--side", "64"]),
@@ -108,8 +116,17 @@ import Testing
                                naming: "drop --model")
         let translator = try ModelRegistry.family(named: "cyclegan").makeTranslator!([:])
         try translator.save(to: dir + "/t.safetensors", metadata: [WeightsMetadata.family: "cyclegan"])
-        cli.expectOneLineError(try cli.swiftgan(["export", "--format", "onnx", "--weights", dir + "/t.safetensors", "--out", out, "--side", "30"]),
-                               naming: "side 30", "multiple of 4")
+        cli.expectOneLineError(try cli.swiftgan(["export", "--weights", dir + "/t.safetensors", "--out", out, "--side", "2000"]),
+                               naming: "--side must be 1 to 1024")
         #expect(!FileManager.default.fileExists(atPath: out), "nothing written on refusal")
+        let copy = dir + "/copy.safetensors"
+        try FileManager.default.copyItem(atPath: weights, toPath: copy)
+        cli.expectOneLineError(try cli.swiftgan(["export", "--weights", copy, "--out", copy]), naming: "is the weights file")
+        #expect(try Safetensors.read(copy).count > 0, "the weights are untouched")
+        var rng = RandomGenerator(seed: 5)
+        let g = try ModelRegistry.generator(forWeights: weights, model: nil).1
+        g.parameters()[0].assign(rng.normal(g.parameters()[0].shape) / 0)
+        try g.save(to: dir + "/nan.safetensors", metadata: [WeightsMetadata.architecture: "dcgan"])
+        cli.expectOneLineError(try cli.swiftgan(["export", "--weights", dir + "/nan.safetensors", "--out", out]), naming: "non-finite")
     }
 }

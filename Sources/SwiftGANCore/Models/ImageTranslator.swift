@@ -36,6 +36,17 @@ extension ImageTranslator {
         return (total / 2, total - total / 2)
     }
 
+    /// The generator on `x` [n, channels, H, W], its sides padded with -1 (the background) as
+    /// `padding(forSide:trainedSide:)` says and the output cropped back to H×W: what
+    /// `translateAll` runs on each batch, and what `swiftgan export` writes as a graph.
+    public func translatePadded(_ x: Tensor, trainedSide: Int = 32) -> Tensor {
+        let (h, w) = (x.shape[2], x.shape[3])
+        let (py, px) = (padding(forSide: h, trainedSide: trainedSide), padding(forSide: w, trainedSide: trainedSide))
+        guard py != (0, 0) || px != (0, 0) else { return self(x) }
+        let padded = ((x + 1).padded(axis: 2, before: py.before, after: py.after).padded(axis: 3, before: px.before, after: px.after)) - 1
+        return self(padded).slice(axis: 2, py.before..<(py.before + h)).slice(axis: 3, px.before..<(px.before + w))
+    }
+
     /// Outputs for `images` ([n, channels, H, W] in [-1, 1]) in evaluation mode, in batches of
     /// 256 into one buffer allocated up front. Sides are padded with -1 (the background) as
     /// `padding(forSide:trainedSide:)` says, and the outputs cropped back to the input's size.
@@ -44,7 +55,6 @@ extension ImageTranslator {
             throw ConfigError("expected images [n, \(channels), H, W], got \(images.shape)")
         }
         let (count, h, w) = (images.shape[0], images.shape[2], images.shape[3])
-        let (py, px) = (padding(forSide: h, trainedSide: trainedSide), padding(forSide: w, trainedSide: trainedSide))
         let output = try Tensor(checkedUninitializedShape: images.shape)
         let perImage = channels * h * w
         eval()
@@ -52,14 +62,7 @@ extension ImageTranslator {
         var start = 0
         while start < count {
             let end = min(start + 256, count)
-            let batch = withNoGrad { () -> Tensor in
-                var x = images.slice(axis: 0, start..<end)
-                if py != (0, 0) || px != (0, 0) {
-                    x = ((x + 1).padded(axis: 2, before: py.before, after: py.after).padded(axis: 3, before: px.before, after: px.after)) - 1
-                }
-                let y = self(x)
-                return y.slice(axis: 2, py.before..<(py.before + h)).slice(axis: 3, px.before..<(px.before + w))
-            }
+            let batch = withNoGrad { translatePadded(images.slice(axis: 0, start..<end), trainedSide: trainedSide) }
             batch.withUnsafeBufferPointer { values in
                 (output.storage.pointer + start * perImage).update(from: values.baseAddress!, count: values.count)
             }
