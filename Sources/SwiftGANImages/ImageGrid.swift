@@ -21,9 +21,7 @@ public enum ImageGrid {
             for y in 0..<h {
                 for x in 0..<w {
                     for ch in 0..<channels {
-                        let v = values[((i * c + min(ch, c - 1)) * h + y) * w + x]
-                        let byte = UInt8(max(0, min(255, ((v + 1) * 127.5).rounded())))
-                        pixels[((oy + y) * width + ox + x) * channels + ch] = v.isFinite ? byte : 0
+                        pixels[((oy + y) * width + ox + x) * channels + ch] = byte(values[((i * c + min(ch, c - 1)) * h + y) * w + x])
                     }
                 }
             }
@@ -34,6 +32,40 @@ public enum ImageGrid {
             text.append((Provenance.Keyword.watermark, Watermark.scheme))
         }
         return PNG.encode(width: width, height: height, color: channels == 1 ? .gray : .rgb, pixels: pixels, text: text)
+    }
+
+    /// Each image of `images` as PNG bytes (gray, or RGB for 3 channels), scaled up `scale`
+    /// times by nearest neighbour: the frames of an animation.
+    public static func frames(_ images: Tensor, scale: Int = 1) -> (width: Int, height: Int, color: PNG.ColorType, frames: [[UInt8]]) {
+        precondition(scale >= 1, "scale must be at least 1")
+        let (n, c, h, w) = dimensions(of: images)
+        let channels = c == 1 ? 1 : 3
+        let (width, height) = (w * scale, h * scale)
+        let values = images.storage.buffer
+        let frames = (0..<n).map { i -> [UInt8] in
+            var pixels = [UInt8](repeating: 0, count: width * height * channels)
+            for y in 0..<height {
+                for x in 0..<width {
+                    for ch in 0..<channels {
+                        pixels[(y * width + x) * channels + ch] = byte(values[((i * c + min(ch, c - 1)) * h + y / scale) * w + x / scale])
+                    }
+                }
+            }
+            return pixels
+        }
+        return (width, height, channels == 1 ? .gray : .rgb, frames)
+    }
+
+    /// An animated PNG showing `images` in turn, `delay` seconds each, scaled `scale` times.
+    public static func animatedPNG(_ images: Tensor, scale: Int = 1, delay: Double = 0.25, provenance: Provenance? = nil) -> Data {
+        let (width, height, color, frames) = frames(images, scale: scale)
+        return AnimatedPNG.encode(width: width, height: height, color: color, frames: frames, delay: delay,
+                                  text: provenance?.textChunks ?? [])
+    }
+
+    /// A value in [-1, 1] as a byte (0 for a non-finite value).
+    static func byte(_ v: Float) -> UInt8 {
+        v.isFinite ? UInt8(max(0, min(255, ((v + 1) * 127.5).rounded()))) : 0
     }
 
     private static func dimensions(of images: Tensor) -> (Int, Int, Int, Int) {

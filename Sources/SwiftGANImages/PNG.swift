@@ -12,14 +12,14 @@ public enum PNG {
     /// A PNG of `width`×`height` pixels, `pixels` row-major with 1 (gray) or 3 (RGB) bytes each,
     /// carrying `text` as tEXt chunks (keyword, text) before the image data.
     public static func encode(width: Int, height: Int, color: ColorType, pixels: [UInt8], text: [(String, String)] = []) -> Data {
-        precondition(pixels.count == width * height * color.channels, "pixel count does not match the size")
-        var raw = [UInt8]()
-        raw.reserveCapacity((width * color.channels + 1) * height)
-        let stride = width * color.channels
-        for y in 0..<height {
-            raw.append(0)  // filter: none
-            raw.append(contentsOf: pixels[(y * stride)..<((y + 1) * stride)])
-        }
+        var png = start(width: width, height: height, color: color, text: text)
+        png.append(chunk("IDAT", compressedScanlines(width: width, height: height, color: color, pixels: pixels)))
+        png.append(chunk("IEND", []))
+        return png
+    }
+
+    /// The signature, IHDR and tEXt chunks of an image.
+    static func start(width: Int, height: Int, color: ColorType, text: [(String, String)]) -> Data {
         var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         var header = [UInt8]()
         header += bigEndian(UInt32(width)) + bigEndian(UInt32(height))
@@ -29,9 +29,20 @@ public enum PNG {
             precondition(PNGText.isValidKeyword(keyword) && PNGText.isLatin1(value), "tEXt '\(keyword)' is not Latin-1 text")
             png.append(chunk("tEXt", Array(keyword.unicodeScalars.map { UInt8($0.value) }) + [0] + value.unicodeScalars.map { UInt8($0.value) }))
         }
-        png.append(chunk("IDAT", deflate(raw)))
-        png.append(chunk("IEND", []))
         return png
+    }
+
+    /// The zlib stream of an image's rows, each with filter type 0 (none).
+    static func compressedScanlines(width: Int, height: Int, color: ColorType, pixels: [UInt8]) -> [UInt8] {
+        precondition(pixels.count == width * height * color.channels, "pixel count does not match the size")
+        var raw = [UInt8]()
+        raw.reserveCapacity((width * color.channels + 1) * height)
+        let stride = width * color.channels
+        for y in 0..<height {
+            raw.append(0)  // filter: none
+            raw.append(contentsOf: pixels[(y * stride)..<((y + 1) * stride)])
+        }
+        return deflate(raw)
     }
 
     private static func deflate(_ bytes: [UInt8]) -> [UInt8] {

@@ -1,0 +1,70 @@
+import Foundation
+import SwiftGAN
+import SwiftGANTestSupport
+import Testing
+
+/// `swiftgan latent interpolate`: the path's ends are the images `sample --n 1 --seed S` gives,
+/// slerp differs from lerp between them, the strip, the animated PNG and the arrays agree, a
+/// conditional model keeps its class, and bad requests are one-line errors.
+@Suite(.serialized) struct LatentCommandTests {
+    let cli = CLITests()
+
+    func sampleOne(_ weights: String, seed: Int, extra: [String] = [], in dir: String) throws -> Tensor {
+        let result = try cli.swiftgan(["sample", "--weights", weights, "--n", "1", "--seed", String(seed), "--npy", dir + "/one.npy"] + extra)
+        #expect(result.status == 0, "sample failed: \(result.error)")
+        return try NPY.read(dir + "/one.npy")
+    }
+
+    @Test func interpolatesBetweenTheSeedsImages() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (weights, _) = try untrainedWeights("dcgan", in: dir)
+        let result = try cli.swiftgan(["latent", "interpolate", "--weights", weights, "--seeds", "7,9", "--steps", "5",
+                                       "--npy", dir + "/path.npy", "--png", dir + "/path.png", "--apng", dir + "/path.apng"])
+        #expect(result.status == 0, "interpolate failed: \(result.error)")
+        let frames = try NPY.read(dir + "/path.npy")
+        #expect(frames.shape == [5, 1, 28, 28])
+        #expect(relativeError(frames.slice(axis: 0, 0..<1), try sampleOne(weights, seed: 7, in: dir)) < 1e-6, "frame 0 is seed 7's image")
+        #expect(relativeError(frames.slice(axis: 0, 4..<5), try sampleOne(weights, seed: 9, in: dir)) < 1e-6, "the last is seed 9's")
+
+        let slerp = try cli.swiftgan(["latent", "interpolate", "--weights", weights, "--seeds", "7,9", "--steps", "5", "--slerp",
+                                      "--npy", dir + "/slerp.npy"])
+        #expect(slerp.status == 0)
+        let spherical = try NPY.read(dir + "/slerp.npy")
+        #expect(relativeError(spherical.slice(axis: 0, 0..<1), frames.slice(axis: 0, 0..<1)) < 1e-6)
+        #expect(relativeError(spherical.slice(axis: 0, 2..<3), frames.slice(axis: 0, 2..<3)) > 1e-3, "slerp's midpoint is not lerp's")
+
+        let strip = try ImageFile.decode(dir + "/path.png")
+        #expect(strip.width == 5 * 30 + 2 && strip.height == 32)
+        let text = try PNGText.read(file: dir + "/path.png")
+        #expect(text.contains { $0.keyword == "swiftgan:seed" && $0.text == "lerp from seed 7 to seed 9 in 5 steps" })
+        let animated = try ImageFile.decode(dir + "/path.apng")
+        #expect(animated.width == 112 && animated.height == 112, "frames scaled 4×")
+        let first = ImageGrid.frames(frames.slice(axis: 0, 0..<1), scale: 4).frames[0]
+        #expect(animated.pixels == first, "the animation's first frame is frame 0")
+    }
+
+    @Test func conditionalModelsKeepTheirClass() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (weights, _) = try untrainedWeights("cgan", in: dir)
+        let result = try cli.swiftgan(["latent", "interpolate", "--weights", weights, "--seeds", "3,4", "--steps", "3", "--class", "6",
+                                       "--npy", dir + "/path.npy"])
+        #expect(result.status == 0, "interpolate failed: \(result.error)")
+        let frames = try NPY.read(dir + "/path.npy")
+        #expect(relativeError(frames.slice(axis: 0, 2..<3), try sampleOne(weights, seed: 4, extra: ["--class", "6"], in: dir)) < 1e-6)
+    }
+
+    @Test func refusesBadRequests() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (weights, _) = try untrainedWeights("dcgan", in: dir)
+        let base = ["latent", "interpolate", "--weights", weights]
+        cli.expectOneLineError(try cli.swiftgan(base + ["--seeds", "7", "--png", dir + "/x.png"]), naming: "--seeds")
+        cli.expectOneLineError(try cli.swiftgan(base + ["--seeds", "7,-1", "--png", dir + "/x.png"]), naming: "--seeds")
+        cli.expectOneLineError(try cli.swiftgan(base + ["--seeds", "7,8", "--steps", "1", "--png", dir + "/x.png"]), naming: "--steps")
+        cli.expectOneLineError(try cli.swiftgan(base + ["--seeds", "7,8"]), naming: "--png")
+        cli.expectOneLineError(try cli.swiftgan(base + ["--seeds", "7,8", "--class", "2", "--png", dir + "/x.png"]), naming: "not conditional")
+        let (toy, _) = try untrainedWeights("toy", in: dir, file: "toy.safetensors")
+        cli.expectOneLineError(try cli.swiftgan(["latent", "interpolate", "--weights", toy, "--seeds", "1,2", "--png", dir + "/x.png"]),
+                               naming: "2-D points")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/x.png"))
+    }
+}
