@@ -25,6 +25,14 @@ public struct ImageDataset {
         case mnist
         case fashionMNIST = "fashion-mnist"
 
+        /// The names of the ten classes, by label.
+        public var classNames: [String] {
+            switch self {
+            case .mnist: (0..<10).map(String.init)
+            case .fashionMNIST: ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"]
+            }
+        }
+
         /// Where the data is by default: the shared MNIST copy beside the project, or Debian's
         /// `dataset-fashion-mnist` package. `locateDefaultDirectory()` resolves the relative one.
         public var defaultDirectory: String {

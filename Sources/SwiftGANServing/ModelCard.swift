@@ -36,11 +36,7 @@ public struct ModelCard {
     /// The training run around `weights`: its configuration and the last step it logged; nil
     /// when the file is not in a SwiftGAN run directory.
     static func trainingRun(of weights: String) -> [String: Any]? {
-        let directory = (weights as NSString).deletingLastPathComponent
-        let base = directory.isEmpty ? "." : directory
-        guard FileManager.default.fileExists(atPath: base + "/swiftgan-run.json"),
-              let data = FileManager.default.contents(atPath: base + "/config.json"),
-              let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        guard let (base, config) = RunDirectory.containing(weights: weights) else { return nil }
         var run: [String: Any] = ["run": base, "config": config]
         if let step = lastLoggedStep(base + "/log.jsonl") { run["steps_trained"] = step }
         return run

@@ -6,7 +6,7 @@ struct LatentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent",
         abstract: "Explore a generator's latent space.",
-        subcommands: [Interpolate.self])
+        subcommands: [Interpolate.self, Arithmetic.self])
 }
 
 extension LatentCommand {
@@ -98,6 +98,105 @@ extension LatentCommand {
                 if let apng {
                     try AtomicFile.write(ImageGrid.animatedPNG(images, scale: scale, delay: delay, provenance: provenance), to: apng)
                     print("wrote \(apng) (\(steps) frames, \(delay) s each)")
+                }
+            }
+        }
+    }
+}
+
+extension LatentCommand {
+    struct Arithmetic: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Latent vector arithmetic between class means: A − B + C.",
+            discussion: """
+            Draws --n latents (as `sample --n N --seed S`), has the shipped evaluator of --dataset \
+            classify their images, and averages the latents of each class among the images it is \
+            at least --confidence sure of. The result, mean(A) − mean(B) + mean(C), is rendered \
+            beside the three means (--png: one row A, B, C, result; --npy the images; --z the four \
+            latents, which `sample --z` renders again), and the evaluator says what the result \
+            looks like. --dataset defaults to the one the weights' run trained on.
+            """)
+
+        @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
+        var model: String?
+        @Option(help: "Generator weights (safetensors).")
+        var weights: String
+        @Option(help: "The evaluator's classes A,B,C (indices).")
+        var classes: String
+        @Option(help: "The evaluator's dataset: mnist or fashion-mnist (default: the run's).")
+        var dataset: String?
+        @Option(parsing: .unconditional, help: "Latents drawn to find the class means.")
+        var n = 2000
+        @Option(parsing: .unconditional, help: "Seed for the latents.")
+        var seed: UInt64 = 0
+        @Option(help: "The evaluator's probability an image needs to count toward its class's mean.")
+        var confidence: Float = 0.9
+        @Option(help: "Conditional models: the class label to generate with.")
+        var `class`: Int?
+        @Option(help: "Write the row A, B, C, A − B + C as a PNG here.")
+        var png: String?
+        @Option(help: "Write the four images as a float32 .npy here.")
+        var npy: String?
+        @Option(help: "Write the four latents as a float32 .npy here.")
+        var z: String?
+
+        func validate() throws {
+            guard png != nil || npy != nil || z != nil else { throw ValidationErrorLine(message: "give --png, --npy or --z (or several)") }
+            _ = try parsedClasses()
+            guard (1...100_000).contains(n) else { throw ValidationErrorLine(message: "--n must be 1 to 100000") }
+            guard confidence >= 0 && confidence <= 1 else { throw ValidationErrorLine(message: "--confidence must be in [0, 1]") }
+            if let dataset, ImageDataset.Known(rawValue: dataset) == nil {
+                throw ValidationErrorLine(message: "--dataset \(dataset): the shipped evaluators are mnist and fashion-mnist")
+            }
+        }
+
+        func parsedClasses() throws -> [Int] {
+            let parts = classes.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 3, parts.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+                throw ValidationErrorLine(message: "--classes must be three class indices A,B,C, got '\(classes)'")
+            }
+            return parts.map { $0! }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
+                if let k = `class`, k >= generator.classCount {
+                    throw ValidationErrorLine(message: generator.classCount == 0 ? "--class: model \(family.name) is not conditional"
+                                                                                 : "--class \(k): the model has classes 0...\(generator.classCount - 1)")
+                }
+                let name = dataset ?? RunDirectory.containing(weights: weights)?.config["dataset"] as? String
+                guard let name, let known = ImageDataset.Known(rawValue: name) else {
+                    throw ValidationErrorLine(message: "--dataset: name the evaluator's dataset (mnist or fashion-mnist)"
+                                                  + (name.map { "; the run's \($0) has no shipped evaluator" } ?? ""))
+                }
+                try generator.checkFits(n, "--n \(n)")
+                try generator.load(from: weights)
+                let evaluator = try EvaluatorNetwork.pretrained(for: known)
+                let found = try LatentClasses(generator: generator, evaluator: evaluator, count: n, seed: seed, label: `class`,
+                                              minimumConfidence: confidence)
+                let (a, b, c) = try { () -> (Int, Int, Int) in let k = try parsedClasses(); return (k[0], k[1], k[2]) }()
+                let latents = Tensor.concat([try found.mean(of: a), try found.mean(of: b), try found.mean(of: c), try found.arithmetic(a, b, c)], axis: 0)
+                let labels = generator.classCount > 0 ? Array(repeating: `class` ?? 0, count: 4) : nil
+                let images = try generator.generateAll(latents, labels: labels).reshaped([4] + generator.imageShape!)
+                let verdict = evaluator.extract(images.slice(axis: 0, 3..<4)).probabilities.scalars
+                let best = verdict.indices.max { verdict[$0] < verdict[$1] }!
+                let names = known.classNames, counts = found.counts
+                for k in [a, b, c] { print("class \(k) (\(names[k])): mean of \(counts[k]) latents") }
+                print(String(format: "%d − %d + %d: the evaluator sees class %d (%@) with probability %.2f", a, b, c, best, names[best], verdict[best]))
+                if let z {
+                    try NPY.write(latents, to: z)
+                    print("wrote \(z) [4, \(generator.latentDimension)]")
+                }
+                if let npy {
+                    try NPY.write(images, to: npy)
+                    print("wrote \(npy) \(images.shape)")
+                }
+                if let png {
+                    let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: weights),
+                                                seed: "class means of \(n) latents from seed \(seed): \(a), \(b), \(c), \(a) − \(b) + \(c)")
+                    try AtomicFile.write(ImageGrid.png(images, columns: 4, provenance: provenance), to: png)
+                    print("wrote \(png)")
                 }
             }
         }

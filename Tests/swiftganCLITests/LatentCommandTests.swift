@@ -68,3 +68,36 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/x.png"))
     }
 }
+
+extension LatentCommandTests {
+    @Test func arithmeticRendersClassMeansAndTheirSum() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (weights, generator) = try untrainedWeights("dcgan", in: dir)
+        let found = try LatentClasses(generator: generator, evaluator: .pretrained(for: .mnist), count: 200, seed: 1, minimumConfidence: 0)
+        let present = found.counts.indices.filter { found.counts[$0] > 0 }.sorted { found.counts[$0] > found.counts[$1] }
+        let picks = (0..<3).map { present[min($0, present.count - 1)] }
+        let result = try cli.swiftgan(["latent", "arithmetic", "--weights", weights, "--dataset", "mnist", "--n", "200", "--seed", "1",
+                                       "--confidence", "0", "--classes", picks.map(String.init).joined(separator: ","),
+                                       "--z", dir + "/z.npy", "--npy", dir + "/images.npy", "--png", dir + "/row.png"])
+        #expect(result.status == 0, "arithmetic failed: \(result.error)")
+        #expect(result.output.contains("the evaluator sees class"))
+        let z = try NPY.read(dir + "/z.npy")
+        #expect(z.shape == [4, 100])
+        for (row, k) in picks.enumerated() {
+            #expect(relativeError(z.slice(axis: 0, row..<(row + 1)), try found.mean(of: k)) < 1e-6, "row \(row) is class \(k)'s mean")
+        }
+        let sum = z.slice(axis: 0, 0..<1) - z.slice(axis: 0, 1..<2) + z.slice(axis: 0, 2..<3)
+        #expect(relativeError(z.slice(axis: 0, 3..<4), sum) < 1e-6)
+        let sample = try cli.swiftgan(["sample", "--weights", weights, "--z", dir + "/z.npy", "--npy", dir + "/again.npy"])
+        #expect(sample.status == 0)
+        #expect(relativeError(try NPY.read(dir + "/images.npy"), try NPY.read(dir + "/again.npy")) < 1e-6, "sample --z renders the same")
+        #expect(try ImageFile.decode(dir + "/row.png").width == 4 * 30 + 2)
+
+        let base = ["latent", "arithmetic", "--weights", weights, "--png", dir + "/x.png"]
+        cli.expectOneLineError(try cli.swiftgan(base + ["--classes", "1,2", "--dataset", "mnist"]), naming: "--classes")
+        cli.expectOneLineError(try cli.swiftgan(base + ["--classes", "1,2,3"]), naming: "--dataset")
+        let absent = found.counts.indices.first { found.counts[$0] == 0 } ?? 0
+        cli.expectOneLineError(try cli.swiftgan(base + ["--classes", "\(absent),\(absent),\(absent)", "--dataset", "mnist", "--n", "200",
+                                                        "--seed", "1", "--confidence", "1"]), naming: "--confidence")
+    }
+}

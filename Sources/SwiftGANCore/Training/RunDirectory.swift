@@ -26,6 +26,17 @@ public struct RunDirectory {
         var model: String
     }
 
+    /// The run directory that holds the weights file `weights` and its `config.json`, or nil
+    /// when the file does not sit in a SwiftGAN run.
+    public static func containing(weights: String) -> (path: String, config: [String: Any])? {
+        let directory = (weights as NSString).deletingLastPathComponent
+        let base = directory.isEmpty ? "." : directory
+        guard FileManager.default.fileExists(atPath: base + "/" + markerName),
+              let data = FileManager.default.contents(atPath: base + "/config.json"),
+              let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return (base, config)
+    }
+
     /// Prepares `path` for a new run: it must not exist, be empty, or (with `overwrite`) hold a
     /// SwiftGAN run, whose files are then removed. A directory with other contents is refused,
     /// so a mistyped `--out` never deletes anyone's files.
