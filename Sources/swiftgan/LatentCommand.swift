@@ -6,7 +6,7 @@ struct LatentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent",
         abstract: "Explore a generator's latent space.",
-        subcommands: [Interpolate.self, Arithmetic.self])
+        subcommands: [Interpolate.self, Arithmetic.self, Directions.self])
 }
 
 extension LatentCommand {
@@ -197,6 +197,115 @@ extension LatentCommand {
                                                 seed: "class means of \(n) latents from seed \(seed): \(a), \(b), \(c), \(a) − \(b) + \(c)")
                     try AtomicFile.write(ImageGrid.png(images, columns: 4, provenance: provenance), to: png)
                     print("wrote \(png)")
+                }
+            }
+        }
+    }
+}
+
+extension LatentCommand {
+    struct Directions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Interpretable latent directions (GANSpace PCA, or linear probes of the evaluator's classes), each as a strip.",
+            discussion: """
+            --method pca (GANSpace): PCA of the generator's first hidden activations over --n \
+            latents, each component carried back to the latent space by regression. --method \
+            probe: for each class of the shipped evaluator of --dataset (default the run's), the \
+            least-squares direction along which the evaluator's label for it rises (classes with \
+            fewer than 20 of the --n images are left out). Directions are unit vectors; row k of \
+            --png shows seed --base-seed's latent moved from -extent to +extent along direction \
+            k in --steps steps (the middle column, with an odd --steps, is that seed's own image). \
+            --npy writes the directions [k, latent size].
+            """)
+
+        @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
+        var model: String?
+        @Option(help: "Generator weights (safetensors).")
+        var weights: String
+        @Option(help: "pca (GANSpace) or probe (linear probes of the evaluator's classes).")
+        var method = "pca"
+        @Option(help: "PCA: the number of directions.")
+        var components = 5
+        @Option(help: "Probe: the evaluator's dataset, mnist or fashion-mnist (default: the run's).")
+        var dataset: String?
+        @Option(parsing: .unconditional, help: "Latents drawn to find the directions.")
+        var n = 2000
+        @Option(parsing: .unconditional, help: "Seed for those latents.")
+        var seed: UInt64 = 0
+        @Option(parsing: .unconditional, help: "The seed whose latent each strip walks from.")
+        var baseSeed: UInt64 = 1
+        @Option(help: "Images per strip.")
+        var steps = 7
+        @Option(help: "How far each strip goes, in standard deviations, either way.")
+        var extent: Float = 3
+        @Option(help: "Conditional models: the class label to generate with.")
+        var `class`: Int?
+        @Option(help: "Write the strips (a row per direction) as a PNG here.")
+        var png: String?
+        @Option(help: "Write the directions as a float32 .npy here.")
+        var npy: String?
+
+        func validate() throws {
+            guard png != nil || npy != nil else { throw ValidationErrorLine(message: "give --png, --npy or both") }
+            guard method == "pca" || method == "probe" else { throw ValidationErrorLine(message: "--method must be pca or probe, got '\(method)'") }
+            guard (1...64).contains(components) else { throw ValidationErrorLine(message: "--components must be 1 to 64") }
+            guard (100...50_000).contains(n) else { throw ValidationErrorLine(message: "--n must be 100 to 50000") }
+            guard (1...64).contains(steps) else { throw ValidationErrorLine(message: "--steps must be 1 to 64") }
+            guard extent > 0 && extent.isFinite && extent <= 100 else { throw ValidationErrorLine(message: "--extent must be more than 0 and at most 100") }
+            if let dataset, ImageDataset.Known(rawValue: dataset) == nil {
+                throw ValidationErrorLine(message: "--dataset \(dataset): the shipped evaluators are mnist and fashion-mnist")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
+                if let k = `class`, k >= generator.classCount {
+                    throw ValidationErrorLine(message: generator.classCount == 0 ? "--class: model \(family.name) is not conditional"
+                                                                                 : "--class \(k): the model has classes 0...\(generator.classCount - 1)")
+                }
+                guard let shape = generator.imageShape else {
+                    throw ValidationErrorLine(message: "model \(family.name) makes 2-D points, not images: nothing to show along a direction")
+                }
+                try generator.checkFits(n, "--n \(n)")
+                try generator.load(from: weights)
+                let directions: Tensor
+                var names: [String]
+                if method == "pca" {
+                    let (found, explained) = try LatentDirections.principal(generator, components: components, count: n, seed: seed, label: `class`)
+                    directions = found
+                    names = explained.enumerated().map { String(format: "PC%d: %.1f%% of the first hidden layer's variance", $0 + 1, 100 * $1) }
+                } else {
+                    let name = dataset ?? RunDirectory.containing(weights: weights)?.config["dataset"] as? String
+                    guard let name, let known = ImageDataset.Known(rawValue: name) else {
+                        throw ValidationErrorLine(message: "--dataset: name the evaluator's dataset (mnist or fashion-mnist)")
+                    }
+                    let classes = try LatentClasses(generator: generator, evaluator: .pretrained(for: known), count: n, seed: seed,
+                                                    label: `class`, minimumConfidence: 0)
+                    let all = try LatentDirections.probes(classes)
+                    var present: [Int] = []
+                    for c in 0..<known.classNames.count where classes.predicted.filter({ $0 == c }).count >= 20 { present.append(c) }
+                    guard !present.isEmpty else { throw ValidationErrorLine(message: "no class has 20 of the \(n) images; draw more (--n)") }
+                    directions = all.rows(present)
+                    names = present.map { "class \($0) (\(known.classNames[$0])): linear probe" }
+                }
+                for line in names { print(line) }
+                if let npy {
+                    try NPY.write(directions, to: npy)
+                    print("wrote \(npy) \(directions.shape)")
+                }
+                if let png {
+                    let base = Latents.forSeeds([baseSeed], dimension: generator.latentDimension, truncation: nil)
+                    let k = directions.shape[0]
+                    let walks = Tensor.concat((0..<k).map {
+                        LatentDirections.walk(from: base, along: directions.slice(axis: 0, $0..<($0 + 1)), steps: steps, extent: extent)
+                    }, axis: 0)
+                    let labels = generator.classCount > 0 ? Array(repeating: `class` ?? 0, count: k * steps) : nil
+                    let images = try generator.generateAll(walks, labels: labels).reshaped([k * steps] + shape)
+                    let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: weights),
+                                                seed: "seed \(baseSeed) along \(k) \(method) directions from \(n) latents of seed \(seed), ±\(extent)")
+                    try AtomicFile.write(ImageGrid.png(images, columns: steps, provenance: provenance), to: png)
+                    print("wrote \(png) (\(k) rows of \(steps))")
                 }
             }
         }

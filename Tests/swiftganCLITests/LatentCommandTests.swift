@@ -101,3 +101,32 @@ extension LatentCommandTests {
                                                         "--seed", "1", "--confidence", "1"]), naming: "--confidence")
     }
 }
+
+extension LatentCommandTests {
+    @Test func directionsArePrincipalComponentsOrProbesShownAsStrips() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (weights, _) = try untrainedWeights("dcgan", in: dir)
+        let pca = try cli.swiftgan(["latent", "directions", "--weights", weights, "--components", "3", "--n", "300", "--steps", "5",
+                                    "--npy", dir + "/pca.npy", "--png", dir + "/pca.png"])
+        #expect(pca.status == 0, "directions failed: \(pca.error)")
+        let directions = try NPY.read(dir + "/pca.npy")
+        #expect(directions.shape == [3, 100])
+        for k in 0..<3 { #expect(abs((directions.slice(axis: 0, k..<(k + 1)).pow(2).sum().item) - 1) < 1e-4, "unit direction \(k)") }
+        let shares = pca.output.split(separator: "\n").filter { $0.hasPrefix("PC") }
+            .compactMap { Float($0.split(separator: " ")[1].dropLast()) }
+        #expect(shares.count == 3 && shares == shares.sorted(by: >), "components in order of variance: \(pca.output)")
+        let strips = try ImageFile.decode(dir + "/pca.png")
+        #expect(strips.width == 5 * 30 + 2 && strips.height == 3 * 30 + 2)
+
+        let probe = try cli.swiftgan(["latent", "directions", "--weights", weights, "--method", "probe", "--dataset", "mnist", "--n", "300",
+                                      "--npy", dir + "/probe.npy"])
+        #expect(probe.status == 0, "probe failed: \(probe.error)")
+        #expect(try NPY.read(dir + "/probe.npy").shape[1] == 100)
+        #expect(probe.output.contains("linear probe"))
+
+        cli.expectOneLineError(try cli.swiftgan(["latent", "directions", "--weights", weights, "--method", "ica", "--png", dir + "/x.png"]),
+                               naming: "--method")
+        cli.expectOneLineError(try cli.swiftgan(["latent", "directions", "--weights", weights, "--method", "probe", "--png", dir + "/x.png"]),
+                               naming: "--dataset")
+    }
+}
