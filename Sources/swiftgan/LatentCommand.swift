@@ -9,6 +9,58 @@ struct LatentCommand: ParsableCommand {
         subcommands: [Interpolate.self, Arithmetic.self, Directions.self])
 }
 
+/// The generator every latent command works on: its weights, its model and, for conditional
+/// models, the class label to generate with.
+struct LatentGeneratorOptions: ParsableArguments {
+    @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
+    var model: String?
+    @Option(help: "Generator weights (safetensors).")
+    var weights: String
+    @Option(help: "Conditional models: the class label to generate with (default 0).")
+    var `class`: Int?
+
+    func validate() throws {
+        if let k = `class`, k < 0 { throw ValidationErrorLine(message: "--class must not be negative") }
+    }
+
+    /// The family and the generator with its weights loaded; `needing` samples checked first.
+    func load(needing count: Int = 1) throws -> (ModelFamily, any SampleableGenerator) {
+        let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
+        if let k = `class`, k >= generator.classCount {
+            throw ValidationErrorLine(message: generator.classCount == 0 ? "--class: model \(family.name) is not conditional"
+                                                                         : "--class \(k): the model has classes 0...\(generator.classCount - 1)")
+        }
+        guard generator.imageShape != nil else {
+            throw ValidationErrorLine(message: "model \(family.name) makes 2-D points, not images: its latent space has nothing to show")
+        }
+        try generator.checkFits(count, "--n \(count)")
+        try generator.load(from: weights)
+        return (family, generator)
+    }
+
+    /// `count` copies of the class label for a conditional generator, nil otherwise.
+    func labels(_ count: Int, for generator: any SampleableGenerator) -> [Int]? {
+        generator.classCount > 0 ? Array(repeating: `class` ?? 0, count: count) : nil
+    }
+
+    /// The shipped evaluator's dataset: `dataset`, else the one the weights' run trained on.
+    func evaluatorDataset(_ dataset: String?) throws -> ImageDataset.Known {
+        let name = dataset ?? RunDirectory.containing(weights: weights)?.config["dataset"] as? String
+        guard let name, let known = ImageDataset.Known(rawValue: name) else {
+            throw ValidationErrorLine(message: "--dataset: name the evaluator's dataset (mnist or fashion-mnist)"
+                                          + (name.map { "; the run's \($0) has no shipped evaluator" } ?? ""))
+        }
+        return known
+    }
+}
+
+/// Refuses a --dataset without a shipped evaluator.
+func validateEvaluatorDataset(_ dataset: String?) throws {
+    if let dataset, ImageDataset.Known(rawValue: dataset) == nil {
+        throw ValidationErrorLine(message: "--dataset \(dataset): the shipped evaluators are mnist and fashion-mnist")
+    }
+}
+
 extension LatentCommand {
     struct Interpolate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -22,18 +74,13 @@ extension LatentCommand {
             one class along the path (--class, default 0).
             """)
 
-        @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
-        var model: String?
-        @Option(help: "Generator weights (safetensors).")
-        var weights: String
+        @OptionGroup var generatorOptions: LatentGeneratorOptions
         @Option(help: "The two seeds, A,B.")
         var seeds: String
         @Option(help: "Frames, both ends included (2 to 256).")
         var steps = 8
         @Flag(help: "Spherical interpolation instead of linear.")
         var slerp = false
-        @Option(help: "Conditional models: the class along the path.")
-        var `class`: Int?
         @Option(parsing: .unconditional, help: "Draw the latents from N(0, 1) truncated to [-T, T] (as sample --truncate-z).")
         var truncateZ: Float?
         @Option(help: "Write the frames as one strip PNG here.")
@@ -53,7 +100,6 @@ extension LatentCommand {
             guard (2...256).contains(steps) else { throw ValidationErrorLine(message: "--steps must be 2 to 256, got \(steps)") }
             guard (1...16).contains(scale) else { throw ValidationErrorLine(message: "--scale must be 1 to 16, got \(scale)") }
             guard delay > 0 && delay <= 60 else { throw ValidationErrorLine(message: "--delay must be more than 0 and at most 60 seconds") }
-            if let k = `class`, k < 0 { throw ValidationErrorLine(message: "--class must not be negative") }
             try validateTruncation(truncateZ, latentsFile: nil)
         }
 
@@ -67,25 +113,15 @@ extension LatentCommand {
 
         func run() throws {
             try reportingErrors {
-                let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
-                let classes = generator.classCount
-                if let k = `class`, k >= classes {
-                    throw ValidationErrorLine(message: classes == 0 ? "--class: model \(family.name) is not conditional"
-                                                                     : "--class \(k): the model has classes 0...\(classes - 1)")
-                }
-                try generator.load(from: weights)
+                let (family, generator) = try generatorOptions.load()
                 let (a, b) = try parsedSeeds()
                 let ends = Latents.forSeeds([a, b], dimension: generator.latentDimension, truncation: truncateZ)
                 let path = Latents.interpolate(ends.slice(axis: 0, 0..<1), ends.slice(axis: 0, 1..<2), steps: steps, spherical: slerp)
-                let labels = classes > 0 ? Array(repeating: `class` ?? 0, count: steps) : nil
-                let frames = try generator.generateAll(path, labels: labels)
-                guard let shape = generator.imageShape else {
-                    throw ValidationErrorLine(message: "model \(family.name) makes 2-D points, not images: nothing to interpolate between")
-                }
-                let images = frames.reshaped([steps] + shape)
-                let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: weights),
+                let labels = generatorOptions.labels(steps, for: generator)
+                let images = try generator.generateAll(path, labels: labels).reshaped([steps] + generator.imageShape!)
+                let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: generatorOptions.weights),
                                             seed: "\(slerp ? "slerp" : "lerp") from seed \(a) to seed \(b) in \(steps) steps"
-                                                + (labels == nil ? "" : ", class \(`class` ?? 0)")
+                                                + (labels.map { ", class \($0[0])" } ?? "")
                                                 + (truncateZ.map { ", latents truncated to ±\($0)" } ?? ""))
                 if let npy {
                     try NPY.write(images, to: npy)
@@ -117,10 +153,7 @@ extension LatentCommand {
             looks like. --dataset defaults to the one the weights' run trained on.
             """)
 
-        @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
-        var model: String?
-        @Option(help: "Generator weights (safetensors).")
-        var weights: String
+        @OptionGroup var generatorOptions: LatentGeneratorOptions
         @Option(help: "The evaluator's classes A,B,C (indices).")
         var classes: String
         @Option(help: "The evaluator's dataset: mnist or fashion-mnist (default: the run's).")
@@ -131,8 +164,6 @@ extension LatentCommand {
         var seed: UInt64 = 0
         @Option(help: "The evaluator's probability an image needs to count toward its class's mean.")
         var confidence: Float = 0.9
-        @Option(help: "Conditional models: the class label to generate with.")
-        var `class`: Int?
         @Option(help: "Write the row A, B, C, A − B + C as a PNG here.")
         var png: String?
         @Option(help: "Write the four images as a float32 .npy here.")
@@ -145,9 +176,7 @@ extension LatentCommand {
             _ = try parsedClasses()
             guard (1...100_000).contains(n) else { throw ValidationErrorLine(message: "--n must be 1 to 100000") }
             guard confidence >= 0 && confidence <= 1 else { throw ValidationErrorLine(message: "--confidence must be in [0, 1]") }
-            if let dataset, ImageDataset.Known(rawValue: dataset) == nil {
-                throw ValidationErrorLine(message: "--dataset \(dataset): the shipped evaluators are mnist and fashion-mnist")
-            }
+            try validateEvaluatorDataset(dataset)
         }
 
         func parsedClasses() throws -> [Int] {
@@ -160,25 +189,14 @@ extension LatentCommand {
 
         func run() throws {
             try reportingErrors {
-                let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
-                if let k = `class`, k >= generator.classCount {
-                    throw ValidationErrorLine(message: generator.classCount == 0 ? "--class: model \(family.name) is not conditional"
-                                                                                 : "--class \(k): the model has classes 0...\(generator.classCount - 1)")
-                }
-                let name = dataset ?? RunDirectory.containing(weights: weights)?.config["dataset"] as? String
-                guard let name, let known = ImageDataset.Known(rawValue: name) else {
-                    throw ValidationErrorLine(message: "--dataset: name the evaluator's dataset (mnist or fashion-mnist)"
-                                                  + (name.map { "; the run's \($0) has no shipped evaluator" } ?? ""))
-                }
-                try generator.checkFits(n, "--n \(n)")
-                try generator.load(from: weights)
+                let known = try generatorOptions.evaluatorDataset(dataset)
+                let (family, generator) = try generatorOptions.load(needing: n)
                 let evaluator = try EvaluatorNetwork.pretrained(for: known)
-                let found = try LatentClasses(generator: generator, evaluator: evaluator, count: n, seed: seed, label: `class`,
-                                              minimumConfidence: confidence)
+                let found = try LatentClasses(generator: generator, evaluator: evaluator, count: n, seed: seed,
+                                              label: generatorOptions.class, minimumConfidence: confidence)
                 let (a, b, c) = try { () -> (Int, Int, Int) in let k = try parsedClasses(); return (k[0], k[1], k[2]) }()
                 let latents = Tensor.concat([try found.mean(of: a), try found.mean(of: b), try found.mean(of: c), try found.arithmetic(a, b, c)], axis: 0)
-                let labels = generator.classCount > 0 ? Array(repeating: `class` ?? 0, count: 4) : nil
-                let images = try generator.generateAll(latents, labels: labels).reshaped([4] + generator.imageShape!)
+                let images = try generator.generateAll(latents, labels: generatorOptions.labels(4, for: generator)).reshaped([4] + generator.imageShape!)
                 let verdict = evaluator.extract(images.slice(axis: 0, 3..<4)).probabilities.scalars
                 let best = verdict.indices.max { verdict[$0] < verdict[$1] }!
                 let names = known.classNames, counts = found.counts
@@ -193,7 +211,7 @@ extension LatentCommand {
                     print("wrote \(npy) \(images.shape)")
                 }
                 if let png {
-                    let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: weights),
+                    let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: generatorOptions.weights),
                                                 seed: "class means of \(n) latents from seed \(seed): \(a), \(b), \(c), \(a) − \(b) + \(c)")
                     try AtomicFile.write(ImageGrid.png(images, columns: 4, provenance: provenance), to: png)
                     print("wrote \(png)")
@@ -218,10 +236,7 @@ extension LatentCommand {
             --npy writes the directions [k, latent size].
             """)
 
-        @Option(help: "The model the weights belong to (read from SwiftGAN files; needed for PyTorch's).")
-        var model: String?
-        @Option(help: "Generator weights (safetensors).")
-        var weights: String
+        @OptionGroup var generatorOptions: LatentGeneratorOptions
         @Option(help: "pca (GANSpace) or probe (linear probes of the evaluator's classes).")
         var method = "pca"
         @Option(help: "PCA: the number of directions.")
@@ -238,8 +253,6 @@ extension LatentCommand {
         var steps = 7
         @Option(help: "How far each strip goes, in standard deviations, either way.")
         var extent: Float = 3
-        @Option(help: "Conditional models: the class label to generate with.")
-        var `class`: Int?
         @Option(help: "Write the strips (a row per direction) as a PNG here.")
         var png: String?
         @Option(help: "Write the directions as a float32 .npy here.")
@@ -252,42 +265,31 @@ extension LatentCommand {
             guard (100...50_000).contains(n) else { throw ValidationErrorLine(message: "--n must be 100 to 50000") }
             guard (1...64).contains(steps) else { throw ValidationErrorLine(message: "--steps must be 1 to 64") }
             guard extent > 0 && extent.isFinite && extent <= 100 else { throw ValidationErrorLine(message: "--extent must be more than 0 and at most 100") }
-            if let dataset, ImageDataset.Known(rawValue: dataset) == nil {
-                throw ValidationErrorLine(message: "--dataset \(dataset): the shipped evaluators are mnist and fashion-mnist")
-            }
+            try validateEvaluatorDataset(dataset)
         }
 
         func run() throws {
             try reportingErrors {
-                let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
-                if let k = `class`, k >= generator.classCount {
-                    throw ValidationErrorLine(message: generator.classCount == 0 ? "--class: model \(family.name) is not conditional"
-                                                                                 : "--class \(k): the model has classes 0...\(generator.classCount - 1)")
-                }
-                guard let shape = generator.imageShape else {
-                    throw ValidationErrorLine(message: "model \(family.name) makes 2-D points, not images: nothing to show along a direction")
-                }
-                try generator.checkFits(n, "--n \(n)")
-                try generator.load(from: weights)
+                let known = method == "probe" ? try generatorOptions.evaluatorDataset(dataset) : nil
+                let (family, generator) = try generatorOptions.load(needing: n)
                 let directions: Tensor
                 var names: [String]
                 if method == "pca" {
-                    let (found, explained) = try LatentDirections.principal(generator, components: components, count: n, seed: seed, label: `class`)
+                    let (found, explained) = try LatentDirections.principal(generator, components: components, count: n, seed: seed,
+                                                                            label: generatorOptions.class)
                     directions = found
                     names = explained.enumerated().map { String(format: "PC%d: %.1f%% of the first hidden layer's variance", $0 + 1, 100 * $1) }
-                } else {
-                    let name = dataset ?? RunDirectory.containing(weights: weights)?.config["dataset"] as? String
-                    guard let name, let known = ImageDataset.Known(rawValue: name) else {
-                        throw ValidationErrorLine(message: "--dataset: name the evaluator's dataset (mnist or fashion-mnist)")
-                    }
+                } else if let known {
                     let classes = try LatentClasses(generator: generator, evaluator: .pretrained(for: known), count: n, seed: seed,
-                                                    label: `class`, minimumConfidence: 0)
+                                                    label: generatorOptions.class, minimumConfidence: 0)
                     let all = try LatentDirections.probes(classes)
                     var present: [Int] = []
                     for c in 0..<known.classNames.count where classes.predicted.filter({ $0 == c }).count >= 20 { present.append(c) }
                     guard !present.isEmpty else { throw ValidationErrorLine(message: "no class has 20 of the \(n) images; draw more (--n)") }
                     directions = all.rows(present)
                     names = present.map { "class \($0) (\(known.classNames[$0])): linear probe" }
+                } else {
+                    preconditionFailure("a probe without its dataset")
                 }
                 for line in names { print(line) }
                 if let npy {
@@ -300,9 +302,9 @@ extension LatentCommand {
                     let walks = Tensor.concat((0..<k).map {
                         LatentDirections.walk(from: base, along: directions.slice(axis: 0, $0..<($0 + 1)), steps: steps, extent: extent)
                     }, axis: 0)
-                    let labels = generator.classCount > 0 ? Array(repeating: `class` ?? 0, count: k * steps) : nil
-                    let images = try generator.generateAll(walks, labels: labels).reshaped([k * steps] + shape)
-                    let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: weights),
+                    let images = try generator.generateAll(walks, labels: generatorOptions.labels(k * steps, for: generator))
+                        .reshaped([k * steps] + generator.imageShape!)
+                    let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: generatorOptions.weights),
                                                 seed: "seed \(baseSeed) along \(k) \(method) directions from \(n) latents of seed \(seed), ±\(extent)")
                     try AtomicFile.write(ImageGrid.png(images, columns: steps, provenance: provenance), to: png)
                     print("wrote \(png) (\(k) rows of \(steps))")
