@@ -6,7 +6,7 @@ struct LatentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent",
         abstract: "Explore a generator's latent space.",
-        subcommands: [Interpolate.self, Arithmetic.self, Directions.self])
+        subcommands: [Interpolate.self, Arithmetic.self, Directions.self, Project.self])
 }
 
 /// The generator every latent command works on: its weights, its model and, for conditional
@@ -308,6 +308,82 @@ extension LatentCommand {
                                                 seed: "seed \(baseSeed) along \(k) \(method) directions from \(n) latents of seed \(seed), ±\(extent)")
                     try AtomicFile.write(ImageGrid.png(images, columns: steps, provenance: provenance), to: png)
                     print("wrote \(png) (\(k) rows of \(steps))")
+                }
+            }
+        }
+    }
+}
+
+extension LatentCommand {
+    struct Project: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "GAN inversion: find the latent whose image best matches a real image.",
+            discussion: """
+            Starts from the best of --starts latents drawn from --seed and runs --steps Adam steps \
+            (--lr) on the pixel mean squared error plus --feature-weight times the mean squared \
+            distance of the shipped evaluator's features (of --dataset, default the run's; \
+            --feature-weight 0 uses pixels alone). Prints the errors before and after; --png \
+            shows the image beside its reconstruction, --z writes the latent [1, latent size], \
+            which `sample --z` renders again. --image is a PNG or JPEG, or a float32 .npy \
+            [1, C, H, W] in [-1, 1], of the generator's size.
+            """)
+
+        @OptionGroup var generatorOptions: LatentGeneratorOptions
+        @Option(help: "The image to project (PNG, JPEG or .npy).")
+        var image: String
+        @Option(help: "Adam steps.")
+        var steps = 500
+        @Option(help: "Adam's learning rate.")
+        var lr: Float = 0.05
+        @Option(help: "The weight of the evaluator's feature distance (0: pixels alone).")
+        var featureWeight: Float = 1
+        @Option(help: "The evaluator's dataset, mnist or fashion-mnist (default: the run's).")
+        var dataset: String?
+        @Option(help: "Random latents tried as the starting point.")
+        var starts = 16
+        @Option(parsing: .unconditional, help: "Seed for the starting latents.")
+        var seed: UInt64 = 0
+        @Option(help: "Write the image and its reconstruction side by side as a PNG here.")
+        var png: String?
+        @Option(help: "Write the latent found as a float32 .npy here.")
+        var z: String?
+
+        func validate() throws {
+            guard png != nil || z != nil else { throw ValidationErrorLine(message: "give --png, --z or both") }
+            guard (1...100_000).contains(steps) else { throw ValidationErrorLine(message: "--steps must be 1 to 100000") }
+            guard lr > 0 && lr.isFinite else { throw ValidationErrorLine(message: "--lr must be a positive number") }
+            guard featureWeight >= 0 && featureWeight.isFinite else { throw ValidationErrorLine(message: "--feature-weight must be 0 or more") }
+            guard (1...1024).contains(starts) else { throw ValidationErrorLine(message: "--starts must be 1 to 1024") }
+            try validateEvaluatorDataset(dataset)
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let known = featureWeight > 0 ? try generatorOptions.evaluatorDataset(dataset) : nil
+                let (family, generator) = try generatorOptions.load()
+                let shape = generator.imageShape!
+                let inputs = try TranslationInputs.load(image, channels: shape[0])
+                guard inputs.count == 1, let target = inputs.groups.first?.images, Array(target.shape.dropFirst()) == shape else {
+                    throw ValidationErrorLine(message: "\(image): need one \(shape.map(String.init).joined(separator: "×")) image for \(family.name)"
+                                                  + (inputs.count == 1 ? ", got \(inputs.groups[0].images.shape.dropFirst().map(String.init).joined(separator: "×"))"
+                                                                       : ", got \(inputs.count)"))
+                }
+                let result = try LatentProjection.project(target, generator: generator, evaluator: known.map { try EvaluatorNetwork.pretrained(for: $0) },
+                                                          label: generatorOptions.class, steps: steps, learningRate: lr,
+                                                          featureWeight: featureWeight, starts: starts, seed: seed) { step, loss in
+                    print("step \(step)/\(steps)  loss \(String(format: "%.5f", loss))")
+                }
+                print(String(format: "pixel MSE %.5f → %.5f", result.initialPixelError, result.pixelError)
+                      + (result.featureDistance.map { String(format: ", feature distance %.5f → %.5f", result.initialFeatureDistance!, $0) } ?? ""))
+                if let z {
+                    try NPY.write(result.latent, to: z)
+                    print("wrote \(z) \(result.latent.shape)")
+                }
+                if let png {
+                    let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: generatorOptions.weights),
+                                                seed: "projection of \((image as NSString).lastPathComponent) (right; left: the image)")
+                    try AtomicFile.write(ImageGrid.png(Tensor.concat([target, result.image], axis: 0), columns: 2, provenance: provenance), to: png)
+                    print("wrote \(png)")
                 }
             }
         }

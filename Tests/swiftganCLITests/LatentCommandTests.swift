@@ -130,3 +130,30 @@ extension LatentCommandTests {
                                naming: "--dataset")
     }
 }
+
+extension LatentCommandTests {
+    @Test func projectionFindsALatentThatReproducesAGeneratedImage() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let (weights, _) = try untrainedWeights("dcgan", in: dir)
+        let target = try sampleOne(weights, seed: 21, in: dir)
+        try NPY.write(target, to: dir + "/target.npy")
+        let result = try cli.swiftgan(["latent", "project", "--weights", weights, "--image", dir + "/target.npy", "--dataset", "mnist",
+                                       "--steps", "150", "--z", dir + "/z.npy", "--png", dir + "/pair.png"])
+        #expect(result.status == 0, "project failed: \(result.error)")
+        let line = try #require(result.output.split(separator: "\n").first { $0.hasPrefix("pixel MSE") })
+        let numbers = line.split(whereSeparator: { " ,→".contains($0) }).compactMap { Float($0) }
+        #expect(numbers.count == 4 && numbers[1] < 0.5 * numbers[0], "the pixel error falls by half or more: \(line)")
+        let again = try cli.swiftgan(["sample", "--weights", weights, "--z", dir + "/z.npy", "--npy", dir + "/again.npy"])
+        #expect(again.status == 0)
+        let reconstruction = try NPY.read(dir + "/again.npy")
+        let mse = (reconstruction - target).pow(2).mean().item
+        #expect(abs(mse - numbers[1]) <= 1e-4 + 1e-3 * numbers[1], "the reported error is the latent's: \(mse) vs \(numbers[1])")
+        #expect(try ImageFile.decode(dir + "/pair.png").width == 2 * 30 + 2)
+
+        let base = ["latent", "project", "--weights", weights, "--z", dir + "/x.npy"]
+        try NPY.write(Tensor.zeros([1, 1, 20, 20]), to: dir + "/small.npy")
+        cli.expectOneLineError(try cli.swiftgan(base + ["--image", dir + "/small.npy", "--feature-weight", "0"]), naming: "small.npy", "28×28")
+        cli.expectOneLineError(try cli.swiftgan(base + ["--image", dir + "/target.npy"]), naming: "--dataset")
+        cli.expectOneLineError(try cli.swiftgan(base + ["--image", dir + "/missing.png", "--feature-weight", "0"]), naming: "missing.png")
+    }
+}
