@@ -32,6 +32,8 @@ struct DoctorCommand: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: ["run": directory, "records": records.count, "findings": objects],
                                                   options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
+        } else if findings.isEmpty && records.count < RunDoctor.minimumRecords {
+            print("\(directory): \(records.count) loss records are too few to judge (\(RunDoctor.minimumRecords) needed: log more often with --log-every, or train longer)")
         } else if findings.isEmpty {
             print("\(directory): no problems found (\(steps))")
         } else {

@@ -33,6 +33,16 @@ import Testing
         #expect(findings.map { $0["condition"] as? String } == ["discriminator-too-strong"])
     }
 
+    @Test func saysWhenALogIsTooShortToJudge() throws {
+        let run = try Fixtures.temporaryDirectory() + "/short"
+        try PlantedRuns.write(.discriminatorWins, to: run)
+        let lines = try String(contentsOfFile: run + "/log.jsonl", encoding: .utf8).split(separator: "\n").prefix(5)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: run + "/log.jsonl"))
+        let result = try cli.swiftgan(["doctor", run])
+        #expect(result.status == 0)
+        #expect(result.output.contains("5 loss records are too few to judge"), "\(result.output)")
+    }
+
     @Test func refusesWhatIsNotARun() throws {
         let dir = try Fixtures.temporaryDirectory()
         cli.expectOneLineError(try cli.swiftgan(["doctor", dir + "/missing"]), naming: "missing", "log.jsonl")

@@ -45,6 +45,9 @@ public enum RunDoctor {
         }
     }
 
+    /// Fewer loss records than this are too few to judge trends from (NaN is still found).
+    public static let minimumRecords = 8
+
     public enum Condition: String, Sendable, CaseIterable {
         case numericalFailure = "numerical-failure"
         case discriminatorTooStrong = "discriminator-too-strong"
@@ -206,7 +209,7 @@ public enum RunDoctor {
             let lines = records[max(0, bad - 1)...bad].map(\.line)
             return [Finding(condition: .numericalFailure, evidence: ["the first non-finite value is at step \(records[bad].step)"] + lines)]
         }
-        guard records.count >= 8 else { return [] }
+        guard records.count >= minimumRecords else { return [] }
         let quarter = records.count / 4
         let early = Array(records.prefix(quarter)), late = Array(records.suffix(quarter))
         let half = Array(records.suffix(records.count / 2))
