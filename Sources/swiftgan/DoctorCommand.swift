@@ -33,7 +33,7 @@ struct DoctorCommand: ParsableCommand {
                                                   options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else if findings.isEmpty && records.count < RunDoctor.minimumRecords {
-            print("\(directory): \(records.count) loss records are too few to judge (\(RunDoctor.minimumRecords) needed: log more often with --log-every, or train longer)")
+            print("\(directory): \(records.count == 1 ? "1 loss record is" : "\(records.count) loss records are") too few to judge (\(RunDoctor.minimumRecords) needed: log more often with --log-every, or train longer)")
         } else if findings.isEmpty {
             print("\(directory): no problems found (\(steps))")
         } else {
