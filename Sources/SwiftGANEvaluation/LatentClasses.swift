@@ -29,9 +29,8 @@ public struct LatentClasses {
         let labels = generator.classCount > 0 ? Array(repeating: label ?? 0, count: count) : nil
         let images = try generator.generateAll(latents, labels: labels).reshaped([count] + shape)
         let probabilities = evaluator.extract(images).probabilities
-        let k = probabilities.shape[1]
-        let p = probabilities.scalars
-        let best = (0..<count).map { i in (0..<k).max { p[i * k + $0] < p[i * k + $1] }! }
+        let (k, p) = (probabilities.shape[1], probabilities.scalars)
+        let best = probabilities.argmaxRows()
         predicted = best
         confidence = (0..<count).map { p[$0 * k + best[$0]] }
         self.minimumConfidence = minimumConfidence

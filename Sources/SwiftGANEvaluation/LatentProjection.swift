@@ -1,6 +1,7 @@
 import Foundation
 import SwiftGANCore
 import SwiftGANEngine
+import SwiftGANNN
 
 /// GAN inversion: the latent whose image best matches a given image, found by gradient descent
 /// (Adam) on the pixel error plus, with an evaluator, the squared distance of its features (a
@@ -60,23 +61,16 @@ public enum LatentProjection {
         }
         let initial = withNoGrad { errors(best) }
 
-        // Adam on z alone (β = 0.9, 0.999), gradients only for z.
-        var z = best.scalars, m = [Float](repeating: 0, count: z.count), v = m
+        // Adam on z alone, gradients only for z (not the generator's or evaluator's weights).
+        let latent = Tensor(best.scalars, shape: best.shape, requiresGrad: true)
+        let optimizer = Adam(parameters: [latent], learningRate: learningRate)
         for step in 1...max(1, steps) {
-            let x = Tensor(z, shape: best.shape, requiresGrad: true)
-            let value = loss(errors(x))
-            let g = grad(of: value, wrt: [x])[0].scalars
-            let (c1, c2) = (1 - Float(Foundation.pow(0.9, Double(step))), 1 - Float(Foundation.pow(0.999, Double(step))))
-            for i in z.indices {
-                m[i] = 0.9 * m[i] + 0.1 * g[i]
-                v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i]
-                z[i] -= learningRate * (m[i] / c1) / ((v[i] / c2).squareRoot() + 1e-8)
-            }
+            let value = loss(errors(latent))
+            optimizer.update(grad(of: value, wrt: [latent]))
             if step % 50 == 0 || step == steps { progress(step, value.item) }
         }
-        let latent = Tensor(z, shape: best.shape)
         let final = withNoGrad { errors(latent) }
-        return Result(latent: latent, image: final.image, initialPixelError: initial.pixels.item, pixelError: final.pixels.item,
+        return Result(latent: latent.detached(), image: final.image, initialPixelError: initial.pixels.item, pixelError: final.pixels.item,
                       initialFeatureDistance: initial.features?.item, featureDistance: final.features?.item)
     }
 }

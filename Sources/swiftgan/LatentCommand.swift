@@ -197,8 +197,8 @@ extension LatentCommand {
                 let (a, b, c) = try { () -> (Int, Int, Int) in let k = try parsedClasses(); return (k[0], k[1], k[2]) }()
                 let latents = Tensor.concat([try found.mean(of: a), try found.mean(of: b), try found.mean(of: c), try found.arithmetic(a, b, c)], axis: 0)
                 let images = try generator.generateAll(latents, labels: generatorOptions.labels(4, for: generator)).reshaped([4] + generator.imageShape!)
-                let verdict = evaluator.extract(images.slice(axis: 0, 3..<4)).probabilities.scalars
-                let best = verdict.indices.max { verdict[$0] < verdict[$1] }!
+                let probabilities = evaluator.extract(images.slice(axis: 0, 3..<4)).probabilities
+                let (verdict, best) = (probabilities.scalars, probabilities.argmaxRows()[0])
                 let names = known.classNames, counts = found.counts
                 for k in [a, b, c] { print("class \(k) (\(names[k])): mean of \(counts[k]) latents") }
                 print(String(format: "%d − %d + %d: the evaluator sees class %d (%@) with probability %.2f", a, b, c, best, names[best], verdict[best]))
