@@ -8,7 +8,7 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Any model of train (\(ModelRegistry.names.joined(separator: ", "))), or wgangp (the MLP GAN as WGAN-GP, 5 critic steps per generator step).")
     var model: String = "mlp"
-    @Option(parsing: .unconditional, help: "Batch size (default: the model's training default: 16 for pix2pix, 8 for cyclegan, else 64).")
+    @Option(parsing: .unconditional, help: "Batch size (default: the model's training default: 16 for pix2pix, 8 for cyclegan, 32 for stylegan, else 64).")
     var batch: Int?
     @Option(parsing: .unconditional, help: "Timed windows; the median counts.")
     var windows: Int = 5

@@ -123,3 +123,9 @@ extension SampleableGenerator {
         throw ConfigError("\(what): the samples need \(needed), more than this machine's \(String(format: "%.1f GB", Double(memory) / 1e9)) of memory")
     }
 }
+
+extension StyleGANGenerator: SampleableGenerator {
+    public var latentDimension: Int { Self.latentDimension }
+    public var sampleShape: [Int] { imageShape }
+    public func generate(_ z: Tensor, labels: [Int]?) -> Tensor { self(z) }
+}

@@ -6,7 +6,9 @@ import SwiftGANNN
 /// norm's statistics) are copied. Samples from the average are usually cleaner than from the
 /// raw generator.
 public final class ExponentialMovingAverage {
-    public let decay: Float
+    /// The weight of the average so far in the next update (a recipe may change it per step,
+    /// as StyleGAN's ramp-up does).
+    public var decay: Float
     /// A copy of the model holding the averaged weights.
     public let average: Module
     /// (average, source) parameter and buffer pairs, found once.

@@ -1,0 +1,281 @@
+import Foundation
+import SwiftGANEngine
+import SwiftGANNN
+
+/// StyleGAN2-lite (`--model stylegan`): the peer zoo's `stylegan_models()` trained as
+/// stylegan2-ada-pytorch's small-image (`cifar`) configuration: the non-saturating loss, R1 on
+/// real images every 16 D steps (γ 0.01, scaled by the interval), Adam with learning rate
+/// 0.0025 and betas (0, 0.99) for both networks, random per-pixel noise in training, and a
+/// moving average of G whose half-life is 500k images, ramped up as 5% of the images seen
+/// (`--ema-kimg`, `--ema-rampup`; a fixed `--ema` decay replaces the schedule). Style mixing
+/// (`--style-mixing 0.9`) and path-length regularization (`--path-length 2`) are options, off
+/// by default as in that configuration.
+///
+/// A step is torch_zoo_step.py's stylegan step: fakes made without recording, D's loss on them
+/// and the real batch (plus R1 on its steps), a D update, then G's loss through D on fresh
+/// latents and a G update. Both G calls are in training mode, so each moves `w_avg`. R1 is
+/// added to the D update of its step rather than taken as a separate update, as this project's
+/// other recipes do.
+///
+/// The networks make 32×32 images; 28×28 data (MNIST, Fashion-MNIST) is padded by 2 pixels
+/// of background (-1) on each side.
+public final class StyleGANRecipe: GANRecipe {
+    public let config: TrainingConfig
+    public let generator: StyleGANGenerator
+    public let discriminator: StyleGANDiscriminator
+    public let optimizerG: Adam, optimizerD: Adam
+    public let ema: ExponentialMovingAverage?
+    public let models: [NamedModel]
+    public let optimizers: [NamedOptimizer]
+    public var batchLayout: BatchLayout { .images }
+    /// Latents, random noise and style-mixing draws.
+    public var noise: RandomGenerator
+    /// Noise of the path-length regularizer.
+    public var regularizerNoise: RandomGenerator
+    /// The training-time synthesis noise (`--noise random` in training); tests set `.constant`.
+    public var trainingNoise: SynthesisNoise
+    public var discriminatorStepCount = 0
+    public private(set) var stepCount = 0
+    /// The running mean of path lengths (`pl_mean`).
+    public let pathLengthMean = Tensor.zeros([])
+    /// Pixels padded on each side of the data's images to make them 32×32.
+    public let padding: Int
+    public let styleMixing: Float
+    public let pathLengthWeight: Float
+    public let emaHalfLifeImages: Float
+    public let emaRampup: Float
+    private let parameterNames: (g: [String], d: [String])
+
+    /// The interval of the path-length regularizer, in G steps (lazy, as StyleGAN2's).
+    public static let pathLengthInterval = 4
+
+    public static let family = ModelFamily(
+        name: "stylegan",
+        summary: "StyleGAN2-lite (mapping network, modulated convolutions, noise, skip toRGB; lazy R1, EMA) for 32×32 images; 28×28 data is padded",
+        options: [ConfigField(option: "styleMixing", default: Float(0), help: "Probability of style mixing in training (StyleGAN2: 0.9; 0: off)."),
+                  ConfigField(option: "pathLength", default: Float(0), help: "Weight of path-length regularization, every 4 G steps (StyleGAN2: 2; 0: off)."),
+                  ConfigField(option: "emaKimg", default: Float(500), help: "Half-life of G's moving average in thousands of images (0: no average)."),
+                  ConfigField(option: "emaRampup", default: Float(0.05), help: "Ramp-up of the half-life: at most this fraction of the images seen (0: none).")],
+        layout: .images, defaultShape: DataShape(sample: [1, 32, 32]),
+        defaults: ["loss": .string(GANLoss.nonSaturating.rawValue), "learningRateD": .double(0.0025), "learningRateG": .double(0.0025),
+                   "beta1": .double(0), "beta2": .double(0.99), "r1Gamma": .double(0.01), "regularizationInterval": .int(16),
+                   "batchSize": .int(32)],
+        validate: { config in
+            let batch = config.batchSize, group = min(StyleDiscriminatorEpilogue.groupSize, config.batchSize)
+            if batch % group != 0 {
+                throw ConfigError("--batch \(batch): stylegan's discriminator takes batches in groups of \(group) (minibatch standard deviation); use a multiple of \(group)")
+            }
+            if config.spectralNorm || config.minibatchStdDev || config.minibatchDiscriminationKernels > 0 || config.unrolledSteps > 0
+                || config.replayBufferSize > 0 || config.gradientPenaltyWeight > 0 || config.loss == .wganGP || config.diffAugment.map({ !$0.isEmpty }) == true {
+                throw ConfigError("stylegan trains with its own regularizers (R1, EMA, --style-mixing, --path-length); it does not take --spectral-norm, --minibatch-stddev, --minibatch-discrimination, --unrolled, --replay-buffer, --gradient-penalty, wgan-gp or --diffaugment")
+            }
+            if !(0...1).contains(config.option("styleMixing", as: Float.self) ?? 0) { throw ConfigError("--style-mixing must be a probability in [0, 1]") }
+            try config.requireNonNegative("pathLength", "emaKimg", "emaRampup")
+        },
+        makeGenerator: { metadata in
+            var rng = RandomGenerator(seed: 0)
+            let channels = Int(metadata[channelsKey] ?? "1") ?? 0
+            guard channels == 1 || channels == 3 else { throw ConfigError("\(channelsKey) must be 1 or 3, got \(metadata[channelsKey]!)") }
+            return StyleGANGenerator(imageChannels: channels, generator: &rng)
+        },
+        makeRecipe: { config, shape in
+            let s = shape.sample
+            guard s.count == 3, s[0] == 1 || s[0] == 3, s[1] == s[2], s[1] == 32 || s[1] == 28 else {
+                throw ConfigError("model stylegan makes 1×32×32 or 3×32×32 images (28×28 data is padded); the data has \(s)"
+                                  + " (see --channels and --resolution)")
+            }
+            return StyleGANRecipe(config: config, imageChannels: s[0], padding: (32 - s[1]) / 2)
+        })
+
+    /// The metadata key of the image channels.
+    public static let channelsKey = "swiftgan.channels"
+
+    public init(config: TrainingConfig, imageChannels: Int = 1, padding: Int = 2) {
+        self.config = config
+        self.padding = padding
+        var rng = RandomGenerator(seed: config.seed)
+        generator = StyleGANGenerator(imageChannels: imageChannels, generator: &rng)
+        discriminator = StyleGANDiscriminator(imageChannels: imageChannels, generator: &rng)
+        optimizerG = config.adam(generator.parameters(), learningRate: config.learningRateG)
+        optimizerD = config.adam(discriminator.parameters(), learningRate: config.learningRateD)
+        parameterNames = (generator.namedParameters().map(\.0), discriminator.namedParameters().map(\.0))
+        styleMixing = config.option("styleMixing", as: Float.self) ?? 0
+        pathLengthWeight = config.option("pathLength", as: Float.self) ?? 0
+        emaHalfLifeImages = (config.option("emaKimg", as: Float.self) ?? 500) * 1000
+        emaRampup = config.option("emaRampup", as: Float.self) ?? 0.05
+        if config.emaDecay != nil || emaHalfLifeImages > 0 {
+            var copyRNG = RandomGenerator(seed: 0)
+            ema = try! ExponentialMovingAverage(of: generator, copy: StyleGANGenerator(imageChannels: imageChannels, generator: &copyRNG),
+                                                decay: config.emaDecay ?? 0)
+        } else {
+            ema = nil
+        }
+        noise = RandomGenerator(seed: config.seed &+ 0x5EED_0001)
+        regularizerNoise = RandomGenerator(seed: config.seed &+ 0x5EED_0002)
+        trainingNoise = SynthesisNoise(.random, generator: RandomGenerator(seed: config.seed &+ 0x5EED_0003))
+        models = [NamedModel("generator", generator, role: .generator), NamedModel("discriminator", discriminator, role: .discriminator)]
+        optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: config.learningRateSchedule),
+                      NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: config.learningRateSchedule)]
+    }
+
+    public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
+
+    public var architectureMetadata: [String: String] {
+        [WeightsMetadata.architecture: "stylegan", Self.channelsKey: String(generator.imageChannels)]
+    }
+
+    public var randomStreams: [String: RandomGenerator] {
+        get { ["noise": noise, "regularizer": regularizerNoise, "synthesis": trainingNoise.generator] }
+        set {
+            noise = newValue["noise"] ?? noise
+            regularizerNoise = newValue["regularizer"] ?? regularizerNoise
+            trainingNoise.generator = newValue["synthesis"] ?? trainingNoise.generator
+        }
+    }
+
+    public var counters: [String: Int] {
+        get { ["discriminatorSteps": discriminatorStepCount, "steps": stepCount] }
+        set {
+            discriminatorStepCount = newValue["discriminatorSteps"] ?? 0
+            stepCount = newValue["steps"] ?? 0
+        }
+    }
+
+    public func stateTensors() -> [String: Tensor] { ["pl_mean": pathLengthMean] }
+
+    public func restoreStateTensors(_ tensors: [String: Tensor]) throws {
+        if let saved = tensors["pl_mean"] { pathLengthMean.assign(saved.reshaped([])) }
+    }
+
+    /// The moving average's decay after `imagesSeen` images (before this step's), for batches
+    /// of `batch`: 0.5^(batch / half-life), the half-life capped at `emaRampup` of the images
+    /// seen (stylegan2-ada's `ema_kimg` and `ema_rampup`).
+    public func emaDecay(imagesSeen: Int, batch: Int) -> Float {
+        if let fixed = config.emaDecay { return fixed }
+        var halfLife = emaHalfLifeImages
+        if emaRampup > 0 { halfLife = min(halfLife, Float(imagesSeen) * emaRampup) }
+        return Float(pow(0.5, Double(batch) / Double(max(halfLife, 1e-8))))
+    }
+
+    /// Real images padded to 32×32 with background (-1).
+    public func padded(_ real: Tensor) -> Tensor {
+        guard padding > 0 else { return real }
+        return withNoGrad {
+            (real + 1).padded(axis: 2, before: padding, after: padding).padded(axis: 3, before: padding, after: padding) - 1
+        }
+    }
+
+    /// A latent batch for `n` samples.
+    public func latents(_ n: Int) -> Tensor { noise.normal([n, StyleGANGenerator.latentDimension]) }
+
+    /// Per-layer w for z in training: one w for every layer, or with probability `styleMixing`
+    /// the w of a second latent from a random layer on (that w does not move `w_avg`).
+    public func trainingStyles(_ z: Tensor) -> [Tensor] {
+        let w = generator.mapping(z)
+        let count = generator.synthesis.styleCount
+        var ws = Array(repeating: w, count: count)
+        if styleMixing > 0 {
+            let cutoff = 1 + noise.integer(below: count - 1)
+            if noise.uniform([1]).item < styleMixing {
+                let second = generator.mapping(noise.normal(z.shape), updatingAverage: false)
+                for i in cutoff..<count { ws[i] = second }
+            }
+        }
+        return ws
+    }
+
+    public func step(_ step: Int, diagnostics: Bool, nextBatch: () -> Batch) -> StepStatistics {
+        self.step(real: padded(nextBatch().real!), diagnostics: diagnostics)
+    }
+
+    /// One step on a real batch [n, C, 32, 32], with given latents for the D and G steps when
+    /// `latents` has them (tests and comparisons with PyTorch).
+    @discardableResult
+    public func step(real: Tensor, latents given: (discriminatorStep: Tensor, generatorStep: Tensor)? = nil,
+                     diagnostics: Bool = false) -> StepStatistics {
+        let n = real.shape[0]
+        ema?.decay = emaDecay(imagesSeen: stepCount * n, batch: n)
+        var stats = StepStatistics(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0)
+
+        // D: fakes without recording (G in training mode), the loss on both batches, R1 on its steps.
+        let zD = given?.discriminatorStep ?? latents(n)
+        let fake = withNoGrad { generator.synthesis(trainingStyles(zD), noise: &trainingNoise) }
+        discriminatorStepCount += 1
+        let interval = config.regularizationInterval
+        let regularize = config.r1Gamma > 0 && discriminatorStepCount % interval == 0
+        var realOut = real, fakeOut = fake
+        let (lossD, gradsD) = valueAndGrad(optimizerD.parameters) {
+            realOut = discriminator(real)
+            fakeOut = discriminator(fake)
+            var loss = config.loss.discriminatorLoss(real: realOut, fake: fakeOut)
+            if regularize {
+                loss = loss + Regularizers.gradientNormPenalty(discriminator, at: real, gamma: config.r1Gamma) * Float(interval)
+            }
+            return loss
+        }
+        stats.lossD = lossD.item
+        stats.realScore = config.loss.meanScore(realOut)
+        stats.fakeScore = config.loss.meanScore(fakeOut)
+        if diagnostics { stats.recordGradientNorms(of: models[1], names: parameterNames.d, gradients: gradsD) }
+        if lossD.item.isFinite { optimizerD.update(gradsD) }
+
+        // G: the loss through D on fresh latents, plus the path-length penalty on its steps.
+        let zG = given?.generatorStep ?? latents(n)
+        let penalizePaths = pathLengthWeight > 0 && (stepCount + 1) % Self.pathLengthInterval == 0
+        var pathPenalty: Float = 0
+        let (lossG, gradsG) = valueAndGrad(optimizerG.parameters) {
+            let out = discriminator(generator.synthesis(trainingStyles(zG), noise: &trainingNoise))
+            var loss = config.loss.generatorLoss(real: config.loss.generatorNeedsReal ? discriminator(real) : nil, fake: out)
+            if penalizePaths {
+                let penalty = pathLengthPenalty(batch: max(1, n / 2))
+                pathPenalty = penalty.item
+                loss = loss + penalty * (pathLengthWeight * Float(Self.pathLengthInterval))
+            }
+            return loss
+        }
+        stats.lossG = lossG.item
+        if penalizePaths { stats.losses["loss_pl"] = pathPenalty }
+        if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
+        if lossG.item.isFinite { optimizerG.update(gradsG) }
+        stepCount += 1
+        return stats
+    }
+
+    /// StyleGAN2's path-length penalty on `batch` fresh latents: the norm of the Jacobian of the
+    /// image (times unit-variance pixel noise / √(H·W)) with respect to the per-layer w, its
+    /// running mean moved by 0.01, and the penalty E[(length - mean)²].
+    func pathLengthPenalty(batch: Int) -> Tensor {
+        let count = generator.synthesis.styleCount
+        let styles = trainingStyles(latents(batch)).map { $0.reshaped([batch, 1, -1]) }
+        let input = Tensor.concat(styles, axis: 1).detached()                           // [b, count, wdim]
+        input.requiresGrad = true
+        let ws = (0..<count).map { input.slice(axis: 1, $0..<($0 + 1)).reshaped([batch, -1]) }
+        let images = generator.synthesis(ws, noise: &trainingNoise)
+        let side = Float(images.shape[2] * images.shape[3]).squareRoot()
+        let pixelNoise = withNoGrad { regularizerNoise.normal(images.shape) / side }
+        let gradient = grad(of: (images * pixelNoise).sum(), wrt: [input], createGraph: true)[0]
+        let lengths = (gradient * gradient).sum(axis: 2).mean(axis: 1).sqrt()             // [b]
+        withNoGrad {
+            let mean = lengths.detached().mean()
+            pathLengthMean.assign(pathLengthMean + (mean - pathLengthMean) * 0.01)
+        }
+        return (lengths - pathLengthMean.detached()).pow(2).mean()
+    }
+
+    /// Samples for `z` from the moving average (or G) in evaluation mode, without truncation
+    /// and with each layer's constant noise.
+    public func sample(_ z: Tensor) -> Tensor {
+        let g = (ema?.average as? StyleGANGenerator) ?? generator
+        var constant = SynthesisNoise(.constant)
+        return inEvaluationMode([g]) { g(z, truncation: 1, noise: &constant) }
+    }
+
+    public func panelInputs(count: Int, reference: Batch, generator rng: inout RandomGenerator) -> PanelInputs {
+        PanelInputs(latents: rng.normal([count, StyleGANGenerator.latentDimension]), batch: reference)
+    }
+
+    public func panel(_ inputs: PanelInputs) -> Panel {
+        let images = sample(inputs.latents!).clamp(min: -1, max: 1)
+        return Panel(images: images, generated: images.reshaped([images.shape[0], -1]))
+    }
+}
