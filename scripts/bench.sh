@@ -44,9 +44,9 @@ print("%s: serial time %.2f ms of the 2-thread step (%.0f%%); Amdahl at 16 threa
   fi
 done
 # The zoo's families (torch_zoo.py) against torch_zoo_step.py, the same step at the peer's batch
-# (64; pix2pix 16, cyclegan 8: bench's default for each), on 1
+# (64; pix2pix 16, cyclegan 8, stylegan 32: bench's default for each), on 1
 # and 2 threads (OMP_NUM_THREADS sizes both oneDNN's pool and ours).
-for model in ${ZOO_MODELS:-cgan biggan pix2pix cyclegan}; do
+for model in ${ZOO_MODELS:-cgan biggan pix2pix cyclegan stylegan}; do
   for threads in ${ZOO_THREADS:-2 1}; do
     ours=$(OMP_NUM_THREADS=$threads .build/release/swiftgan bench --model "$model" --json)
     echo "swiftgan $ours"

@@ -67,15 +67,40 @@ public final class EvaluatorNetwork: Module {
     /// Class scores [n, K] before the softmax; `images` are [n, C, H, W] or flattened [n, C·H·W].
     public func logits(_ images: Tensor) -> Tensor { classifier(features(shaped(images))) }
 
-    /// Flattened images [n, C·H·W] (an MLP generator's output) viewed as [n, C, H, W].
-    func shaped(_ images: Tensor) -> Tensor {
-        images.rank == 2 && images.shape[1] == inputShape.reduce(1, *) ? images.reshaped([images.shape[0]] + inputShape) : images
+    /// The border cropped from each side of images 2·`paddedBorder` pixels larger than the
+    /// network's input: 32×32 outputs of models trained on 28×28 data padded to 32×32
+    /// (StyleGAN-lite, the translators), seen as the 28×28 images they were trained on.
+    public static let paddedBorder = 2
+
+    /// Images as the network takes them: flattened images [n, C·H·W] (an MLP generator's
+    /// output) viewed as [n, C, H, W], padded images cropped by `paddedBorder`, and values clamped
+    /// to [-1, 1] (a no-op for tanh outputs; StyleGAN's output is linear).
+    func shaped(_ images: Tensor) -> Tensor { Self.shaped(images, input: inputShape) }
+
+    /// `images` as a network taking `input` images sees them (see `shaped`).
+    public static func shaped(_ images: Tensor, input: [Int]) -> Tensor {
+        var x = images.rank == 2 && images.shape[1] == input.reduce(1, *) ? images.reshaped([images.shape[0]] + input) : images
+        if isPadded(Array(x.shape.dropFirst()), input: input) {
+            let b = paddedBorder
+            x = x.slice(axis: 2, b..<(b + input[1])).slice(axis: 3, b..<(b + input[2]))
+        }
+        return x.clamp(min: -1, max: 1)
+    }
+
+    /// Whether one image of `shape` [C, H, W] is an `input`-shaped image padded by `paddedBorder`.
+    static func isPadded(_ shape: [Int], input: [Int]) -> Bool {
+        shape.count == 3 && shape[0] == input[0] && shape[1] == input[1] + 2 * paddedBorder && shape[2] == input[2] + 2 * paddedBorder
+    }
+
+    /// Whether images of `shape` ([n, C, H, W] or [n, C·H·W]) are what a network taking `input`
+    /// images evaluates: that shape, flattened, or padded by `paddedBorder`.
+    public static func accepts(_ shape: [Int], input: [Int]) -> Bool {
+        let one = Array(shape.dropFirst())
+        return one == input || (shape.count == 2 && shape[1] == input.reduce(1, *)) || isPadded(one, input: input)
     }
 
     /// Whether images of `shape` ([n, C, H, W] or [n, C·H·W]) are what the network takes.
-    public func accepts(_ shape: [Int]) -> Bool {
-        Array(shape.dropFirst()) == inputShape || (shape.count == 2 && shape[1] == inputShape.reduce(1, *))
-    }
+    public func accepts(_ shape: [Int]) -> Bool { Self.accepts(shape, input: inputShape) }
 
     /// Throws a one-line error naming both shapes unless `shape` is one `accepts`; `what` says
     /// whose images they are ("generated images").

@@ -48,7 +48,7 @@ public enum ONNXExport {
         let doc = "z: latents from N(0, 1), [batch, \(generator.latentDimension)]"
             + (conditional ? "; y: class indices 0...\(generator.classCount - 1), int64 [batch]" : "")
             + "; \(generator.imageShape == nil ? "samples" : "images"): [batch, \(outputShape.map(String.init).joined(separator: ", "))]"
-            + (generator.imageShape == nil ? "" : " in [-1, 1]")
+            + (generator.imageShape == nil ? "" : generator is any StyleBasedGenerator ? " (linear; clamp to [-1, 1] to view)" : " in [-1, 1]")
         return try model(of: traced, module: generator, inputs: inputs, output: generator.imageShape == nil ? "samples" : "images",
                          outputShape: outputShape, doc: doc, metadata: metadata)
     }

@@ -63,8 +63,8 @@ public struct ModelCard {
         guard let dataset else {
             return ["note": "no shipped evaluator for this model's data (MNIST and Fashion-MNIST have one)"]
         }
-        guard let shape = generator.imageShape, shape == EvaluatorNetwork.defaultInputShape else {
-            return ["note": "the shipped evaluators take 1×28×28 images"]
+        guard let shape = generator.imageShape, EvaluatorNetwork.accepts([1] + shape, input: EvaluatorNetwork.defaultInputShape) else {
+            return ["note": "the shipped evaluators take 1×28×28 images (or 1×32×32 padded ones)"]
         }
         do {
             let classes = generator.classCount

@@ -140,7 +140,7 @@ struct Eval: ParsableCommand {
             let (family, generator) = try ModelRegistry.generator(forWeights: weights!, model: model)
             try generator.load(from: weights!)
             let takes = custom?.0.inputShape ?? EvaluatorNetwork.defaultInputShape
-            guard let shape = generator.imageShape, shape == takes else {
+            guard let shape = generator.imageShape, EvaluatorNetwork.accepts([1] + shape, input: takes) else {
                 let which = evaluator ?? "the shipped evaluators"
                 let makes = generator.imageShape.map { $0.map(String.init).joined(separator: "×") + " images" } ?? "2-D points"
                 throw ValidationErrorLine(message: "\(which) takes \(takes.map(String.init).joined(separator: "×")) images; \(family.name) makes \(makes)")

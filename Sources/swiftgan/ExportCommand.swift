@@ -16,9 +16,10 @@ struct ExportCommand: ParsableCommand {
         padded with -1 inside the model and the output cropped back. The outputs equal \
         `swiftgan sample --z` (whose MLP rows of 784 the model gives as [1, 28, 28] images) and \
         `swiftgan translate` on the same inputs. The model's metadata names the family and the \
-        weights' SHA-256. None of the current families truncates or adds noise inside its \
-        network (their truncation trick is in how z is drawn: `sample --truncate-z`), so \
-        --truncation and --noise are refused for them.
+        weights' SHA-256. StyleGAN's images are its linear output (clamp them to [-1, 1] to \
+        view them, as `sample --png` does); --truncation fixes ψ in the model and --noise \
+        const (the default) or none fixes its noise. Other families truncate in how z is drawn \
+        (`sample --truncate-z`) and have no noise inputs, so they refuse both.
         """)
 
     @Option(help: "The file format: onnx.")
@@ -31,10 +32,7 @@ struct ExportCommand: ParsableCommand {
     var out: String
     @Option(help: "Pix2Pix and CycleGAN: the image side the model takes, 1 to 1024 (default: the side it was trained at, else 32).")
     var side: Int?
-    @Option(help: "Truncation ψ to fix in the model, for generators that truncate inside their network.")
-    var truncation: Float?
-    @Option(help: "Noise strength to fix in the model, for generators with noise inputs.")
-    var noise: Float?
+    @OptionGroup var style: StyleOptions
 
     func validate() throws {
         guard format.lowercased() == "onnx" else { throw ValidationErrorLine(message: "--format \(format): the formats are onnx") }
@@ -59,7 +57,9 @@ struct ExportCommand: ParsableCommand {
             var properties = ["swiftgan.weights-sha256": try SHA256.hex(ofFile: weights),
                               "swiftgan.weights-file": (weights as NSString).lastPathComponent]
             if translates {
-                try refuseTuning(name!)
+                if style.isSet {
+                    throw ValidationErrorLine(message: "\(style.truncation != nil ? "--truncation" : "--noise"): \(name!) translates images; it has no mapping network or noise inputs")
+                }
                 let loaded = try ModelRegistry.loadTranslator(from: weights, model: model)
                 familyName = loaded.family.name
                 properties[WeightsMetadata.family] = familyName
@@ -68,8 +68,11 @@ struct ExportCommand: ParsableCommand {
             } else {
                 if side != nil { throw ValidationErrorLine(message: "--side is for pix2pix and cyclegan generators") }
                 let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
-                try refuseTuning(family.name)
                 try generator.load(from: weights)
+                if style.noise == .random {
+                    throw ValidationErrorLine(message: "--noise random: an exported model is deterministic; fix its noise with --noise const or none")
+                }
+                try style.apply(to: generator, family: family, seed: 0)
                 familyName = family.name
                 properties[WeightsMetadata.family] = familyName
                 file = try ONNXExport.generator(generator, metadata: properties)
@@ -77,13 +80,5 @@ struct ExportCommand: ParsableCommand {
             try AtomicFile.write(file.data, to: out)
             print("wrote \(out) (\(familyName), ONNX opset \(ONNXExport.operatorSet), \(file.nodeCount) nodes): \(file.signature)")
         }
-    }
-
-    /// Refuses --truncation and --noise for a generator without them in its network.
-    private func refuseTuning(_ family: String) throws {
-        if truncation != nil {
-            throw ValidationErrorLine(message: "--truncation: \(family) has no truncation inside its network; its truncation trick is in how z is drawn (sample --truncate-z T), so feed the model z drawn that way")
-        }
-        if noise != nil { throw ValidationErrorLine(message: "--noise: \(family) has no noise inputs to fix") }
     }
 }

@@ -37,8 +37,9 @@ struct MemorizationCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
-            guard let shape = generator.imageShape, shape == EvaluatorNetwork.defaultInputShape else {
-                throw ValidationErrorLine(message: "\(weights): \(family.name) does not make 1×28×28 images, which the shipped evaluators take")
+            let input = EvaluatorNetwork.defaultInputShape
+            guard let shape = generator.imageShape, EvaluatorNetwork.accepts([1] + shape, input: input) else {
+                throw ValidationErrorLine(message: "\(weights): \(family.name) does not make 1×28×28 images (or 1×32×32 padded ones), which the shipped evaluators take")
             }
             try generator.checkFits(n, "--n \(n)")
             try generator.load(from: weights)
@@ -47,7 +48,9 @@ struct MemorizationCommand: ParsableCommand {
             let classes = generator.classCount
             var rng = RandomGenerator(seed: seed)
             let latents = Latents.draw([n, generator.latentDimension], truncation: nil, generator: &rng)
-            let images = try generator.generateAll(latents, labels: classes > 0 ? (0..<n).map { $0 % classes } : nil).reshaped([n] + shape)
+            // Compared with the training images pixel by pixel too: as the evaluator sees them.
+            let images = EvaluatorNetwork.shaped(try generator.generateAll(latents, labels: classes > 0 ? (0..<n).map { $0 % classes } : nil)
+                .reshaped([n] + shape), input: input)
             let report = try Memorization.check(images: images, train: train, test: test,
                                                 evaluator: EvaluatorNetwork.pretrained(for: data.dataset), pairs: pairs)
             if json {

@@ -26,6 +26,7 @@ struct Sample: ParsableCommand {
     var z: String?
     @Option(parsing: .unconditional, help: "Draw latents from N(0, 1) truncated to [-T, T] (BigGAN's truncation trick; not with --z).")
     var truncateZ: Float?
+    @OptionGroup var style: StyleOptions
     @Option(help: "Conditional models with --z: class indices as an int64 or int32 .npy of shape [n].")
     var labels: String?
     @Option(help: "Write a sample grid PNG here.")
@@ -58,6 +59,7 @@ struct Sample: ParsableCommand {
             let perClass = classes > 0 && `class` == nil
             if let n { try generator.checkFits(n.multipliedReportingOverflow(by: perClass ? classes : 1).overflow ? Int.max : n * (perClass ? classes : 1), "--n \(n)") }
             try generator.load(from: weights)
+            try style.apply(to: generator, family: family, seed: seed)
             let latents: Tensor
             if let z {
                 latents = try NPY.read(z)
@@ -87,7 +89,7 @@ struct Sample: ParsableCommand {
                                             seed: (z.map { "latents from \(($0 as NSString).lastPathComponent)" } ?? String(seed))
                                                 + (labels.map { ", classes from \(($0 as NSString).lastPathComponent)" } ?? `class`.map { ", class \($0)" }
                                                    ?? (classes > 0 ? ", one row per class" : ""))
-                                                + (truncateZ.map { ", latents truncated to ±\($0)" } ?? ""))
+                                                + (truncateZ.map { ", latents truncated to ±\($0)" } ?? "") + style.provenance)
                 try AtomicFile.write(picture(images, generator, columns: perClass && labels == nil ? count / classes : nil,
                                              provenance: provenance), to: png)
                 print("wrote \(png) (\(count) samples)")

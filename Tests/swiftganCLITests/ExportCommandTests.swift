@@ -68,6 +68,20 @@ import Testing
         }
     }
 
+    /// StyleGAN's truncation and noise, fixed in the model by the flags, on PyTorch's generator.
+    @Test(.enabled(if: python != nil, "no Python with onnxruntime (make test's bootstrap makes .build/onnx-venv from PyPI)"),
+          arguments: [(["--truncation", "0.7"], "truncated"), (["--noise", "none"], "no_noise"), ([String](), "const")])
+    func styleGANsTruncationAndNoiseAreFixedInTheModel(_ flags: [String], _ key: String) throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let export = try cli.swiftgan(["export", "--model", "stylegan", "--weights", Fixtures.path("torch_stylegan_generator.safetensors"),
+                                       "--out", dir + "/g.onnx"] + flags)
+        #expect(export.status == 0, "export failed: \(export.error)")
+        let actual = try onnxRuntime(dir + "/g.onnx", ["z": Fixtures.path("stylegan_parity_z.npy")], in: dir)
+        #expect(relativeError(actual, try Fixtures.load("stylegan_parity.safetensors")[key]!) < 1e-4, "PyTorch's \(key) images")
+        cli.expectOneLineError(try cli.swiftgan(["export", "--model", "stylegan", "--weights", Fixtures.path("torch_stylegan_generator.safetensors"),
+                                                 "--out", dir + "/r.onnx", "--noise", "random"]), naming: "--noise random")
+    }
+
     @Test(.enabled(if: python != nil, "no Python with onnxruntime (make test's bootstrap makes .build/onnx-venv from PyPI)"))
     func everyTranslatorRunsInONNXRuntimeAsTranslateDoes() throws {
         let families = ModelRegistry.families.filter { $0.makeTranslator != nil }
@@ -106,7 +120,7 @@ import Testing
         cli.expectOneLineError(try cli.swiftgan(["export", "--format", "tflite", "--weights", weights, "--out", out]), naming: "--format")
         cli.expectOneLineError(try cli.swiftgan(["export", "--format", "onnx", "--weights", weights, "--out", out, "--truncation", "0.5"]),
                                naming: "--truncation", "sample --truncate-z")
-        cli.expectOneLineError(try cli.swiftgan(["export", "--format", "onnx", "--weights", weights, "--out", out, "--noise", "1"]),
+        cli.expectOneLineError(try cli.swiftgan(["export", "--format", "onnx", "--weights", weights, "--out", out, "--noise", "none"]),
                                naming: "--noise")
         cli.expectOneLineError(try cli.swiftgan(["export", "--format", "onnx", "--weights", weights, "--out", out, "--side", "64"]),
                                naming: "--side")

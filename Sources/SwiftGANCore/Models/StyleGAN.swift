@@ -111,7 +111,7 @@ public final class SynthesisBlock: Module {
     public func callAsFunction(_ x: Tensor, image: Tensor?, styles ws: ArraySlice<Tensor>,
                                noise: inout SynthesisNoise) -> (features: Tensor, image: Tensor) {
         var h = x, i = ws.startIndex
-        let n = x.shape[0]
+        let n = ws[i].shape[0]
         if let conv0 {
             h = conv0(h, ws[i], noise: noise.draw(for: conv0, batch: n, size: resolution))
             i += 1
@@ -147,8 +147,8 @@ public final class SynthesisNetwork: Module {
     /// Per-layer w (`styleCount` tensors [n, wdim]) → images [n, C, 32, 32].
     public func callAsFunction(_ ws: [Tensor], noise: inout SynthesisNoise) -> Tensor {
         precondition(ws.count == styleCount, "synthesis takes \(styleCount) per-layer w, got \(ws.count)")
-        let n = ws[0].shape[0]
-        var x = constant.reshaped([1] + constant.shape).broadcast(to: [n] + constant.shape)
+        // The constant enters as one image the first modulation broadcasts over the batch.
+        var x = constant.reshaped([1] + constant.shape)
         var image: Tensor? = nil
         var start = 0
         for block in blocks {
@@ -206,3 +206,13 @@ public final class StyleGANGenerator: Module, UnaryLayer {
         synthesis(Array(repeating: w, count: synthesis.styleCount), noise: &noise)
     }
 }
+
+/// A generator with StyleGAN's sampling controls, which `sample`, `eval`, the latent tools and
+/// `export` set: truncation ψ towards the average w, and where its noise comes from.
+public protocol StyleBasedGenerator: SampleableGenerator {
+    /// Truncation ψ (1: none).
+    var truncation: Float { get set }
+    var noise: SynthesisNoise { get set }
+}
+
+extension StyleGANGenerator: StyleBasedGenerator {}

@@ -52,11 +52,12 @@ public final class ModulatedConv2d: Module {
     public var outChannels: Int { weight.shape[0] }
     public var weightGain: Float { 1 / Float(weight.shape[1] * weight.shape[2] * weight.shape[3]).squareRoot() }
 
-    /// x [n, in, h, w] and w [n, styleDimension] → [n, out, h, w] (2h, 2w with `upsample`).
+    /// x [n, in, h, w] (or [1, in, h, w], shared by the batch) and w [n, styleDimension] →
+    /// [n, out, h, w] (2h, 2w with `upsample`).
     /// `noise` is added before the bias: [H, W] (the constant) or [n, 1, H, W] (fresh draws);
     /// nil adds none. Layers without noise ignore it.
     public func callAsFunction(_ x: Tensor, _ w: Tensor, noise: Tensor? = nil) -> Tensor {
-        let (n, inChannels) = (x.shape[0], x.shape[1])
+        let (n, inChannels) = (w.shape[0], x.shape[1])
         let styles = affine(w)                                   // [n, in]
         let scaledWeight = weight * weightGain
         // Scaling channels commutes with bilinear resizing: scale the smaller tensor.
