@@ -25,7 +25,7 @@ public struct LatentClasses {
         guard let shape = generator.imageShape else { throw ConfigError("the generator makes 2-D points, not images the evaluator can classify") }
         try evaluator.checkInput([1] + shape, "the generator's images")
         var rng = RandomGenerator(seed: seed)
-        latents = Latents.draw([count, generator.latentDimension], truncation: nil, generator: &rng)
+        latents = generator.latents(fromZ: Latents.draw([count, generator.zDimension], truncation: nil, generator: &rng))
         let labels = generator.classCount > 0 ? Array(repeating: label ?? 0, count: count) : nil
         let images = try generator.generateAll(latents, labels: labels).reshaped([count] + shape)
         let probabilities = evaluator.extract(images).probabilities

@@ -5,8 +5,8 @@ import SwiftGANEngine
 /// Interpretable directions in a generator's latent space, and the images along them.
 ///
 /// - `principal`: GANSpace (Härkönen et al.): PCA of the generator's first hidden activations
-///   over many latents, each component carried back to the latent space by regressing the
-///   latents on its coordinates.
+///   over many latents (of w itself for StyleGAN's W), each component carried back to the
+///   latent space by regressing the latents on its coordinates.
 /// - `probes`: linear probes, one per class of the shipped evaluator: the least-squares
 ///   direction in latent space along which the evaluator's label for that class rises.
 ///
@@ -19,9 +19,10 @@ public enum LatentDirections {
                                  label: Int? = nil) throws -> (directions: Tensor, explained: [Float]) {
         precondition(components >= 1 && count > components, "principal directions need more latents than components")
         var rng = RandomGenerator(seed: seed)
-        let z = Latents.draw([count, generator.latentDimension], truncation: nil, generator: &rng)
+        let z = generator.latents(fromZ: Latents.draw([count, generator.zDimension], truncation: nil, generator: &rng))
         let labels = generator.classCount > 0 ? Array(repeating: label ?? 0, count: count) : nil
-        let hidden = try firstHiddenActivations(generator, z, labels: labels)   // [count, D]
+        // GANSpace takes StyleGAN's components in W itself; other generators' in their first layer.
+        let hidden = generator.latentSpaceName == "W" ? z : try firstHiddenActivations(generator, z, labels: labels)   // [count, D]
         let centered = hidden - hidden.mean(axis: 0, keepDims: true)
         // Subspace iteration for the top components of the [count, D] activations.
         var basis = orthonormalRows(rng.normal([components, centered.shape[1]]))

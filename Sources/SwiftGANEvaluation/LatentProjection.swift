@@ -51,7 +51,7 @@ public enum LatentProjection {
         }
 
         var rng = RandomGenerator(seed: seed)
-        let candidates = Latents.draw([max(1, starts), generator.latentDimension], truncation: nil, generator: &rng)
+        let candidates = generator.latents(fromZ: Latents.draw([max(1, starts), generator.zDimension], truncation: nil, generator: &rng))
         var best = candidates.slice(axis: 0, 0..<1)
         var bestLoss = Float.infinity
         for i in 0..<candidates.shape[0] {

@@ -36,6 +36,9 @@ public struct MetricReport: Codable, Sendable {
     public var conditionalAccuracyPerClass: [Double]?
     public var intraFID: Double?
     public var intraFIDPerClass: [Double]?
+    /// Perceptual path length in Z, and in W for StyleGAN (`PerceptualPathLength`; `eval --ppl`).
+    public var pathLengthZ: Double?
+    public var pathLengthW: Double?
     public var warnings: [String] = []
     /// What the two sets are, for the text report (not in the JSON): "real" and "generated",
     /// or, comparing the real data with itself, which split each is.
@@ -48,6 +51,7 @@ public struct MetricReport: Codable, Sendable {
         case modesCovered = "modes_covered", classCount = "n_classes", klFromUniform = "kl_from_uniform", twoSampleAccuracy = "c2st_accuracy", warnings
         case conditionalAccuracy = "conditional_accuracy", conditionalAccuracyPerClass = "conditional_accuracy_per_class"
         case intraFID = "intra_fid", intraFIDPerClass = "intra_fid_per_class"
+        case pathLengthZ = "ppl_z", pathLengthW = "ppl_w"
     }
 
     /// Compares two feature matrices [n, d].

@@ -28,6 +28,12 @@ struct Metrics: ParsableCommand {
     var kidSubsetSize: Int?
     @Option(parsing: .unconditional, help: "k of the nearest-neighbour balls for precision, recall, density and coverage.")
     var k: Int = 3
+    @Flag(help: ArgumentHelp("Add perceptual path length: in Z, and in W for StyleGAN (ε 1e-4, the evaluator's features as the distance).",
+                             discussion: "Comparable between SwiftGAN runs on the same data only (not LPIPS)."))
+    var ppl = false
+    @Option(parsing: .unconditional, help: "Latent pairs for --ppl.")
+    var pplSamples = 10_000
+    @OptionGroup var style: StyleOptions
     @Flag(help: "Print one JSON line.")
     var json = false
 
@@ -95,6 +101,12 @@ struct Eval: ParsableCommand {
     var truncateZ: Float?
     @Flag(help: "Compare the training split with the test split (or, without one, two halves of the training images): the floor a generator can reach.")
     var realVsReal = false
+    @Flag(help: ArgumentHelp("Add perceptual path length: in Z, and in W for StyleGAN (ε 1e-4, the evaluator's features as the distance).",
+                             discussion: "Comparable between SwiftGAN runs on the same data only (not LPIPS)."))
+    var ppl = false
+    @Option(parsing: .unconditional, help: "Latent pairs for --ppl.")
+    var pplSamples = 10_000
+    @OptionGroup var style: StyleOptions
     @Flag(help: "Print one JSON line.")
     var json = false
 
@@ -108,6 +120,8 @@ struct Eval: ParsableCommand {
         }
         if realVsReal == (weights != nil) { throw ValidationErrorLine(message: "give --weights G.safetensors, --run RUN or --real-vs-real") }
         if n < 10 { throw ValidationErrorLine(message: "--n must be at least 10") }
+        if !(10...1_000_000).contains(pplSamples) { throw ValidationErrorLine(message: "--ppl-samples must be 10 to 1000000") }
+        if realVsReal && (ppl || style.isSet) { throw ValidationErrorLine(message: "--ppl, --truncation and --noise apply to a generator, not to --real-vs-real") }
         try validateTruncation(truncateZ, latentsFile: nil)
         if truncateZ != nil && realVsReal { throw ValidationErrorLine(message: "--truncate-z applies to a generator's latents, not to --real-vs-real") }
     }
@@ -139,6 +153,7 @@ struct Eval: ParsableCommand {
             }
             let (family, generator) = try ModelRegistry.generator(forWeights: weights!, model: model)
             try generator.load(from: weights!)
+            try style.apply(to: generator, family: family, seed: seed)
             let takes = custom?.0.inputShape ?? EvaluatorNetwork.defaultInputShape
             guard let shape = generator.imageShape, EvaluatorNetwork.accepts([1] + shape, input: takes) else {
                 let which = evaluator ?? "the shipped evaluators"
@@ -162,10 +177,21 @@ struct Eval: ParsableCommand {
                 warn("no conditional metrics: \(family.name) has \(classes) classes, the evaluator \(evaluatorClasses)")
             }
             let requested = classes == evaluatorClasses ? labels : nil
+            var report: MetricReport
             if case let (network, real)? = custom {
-                return try MetricReport.evaluate(images: images, against: real, evaluator: network, labels: requested)
+                report = try MetricReport.evaluate(images: images, against: real, evaluator: network, labels: requested)
+            } else {
+                report = try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir, labels: requested)
             }
-            return try MetricReport.evaluate(images: images, against: data.dataset, directory: data.dataDir, labels: requested)
+            if ppl {
+                let network = try custom?.0 ?? EvaluatorNetwork.pretrained(for: data.dataset)
+                report.pathLengthZ = try PerceptualPathLength.measure(generator, evaluator: network, count: pplSamples, seed: seed)
+                let space = generator.latentSpace
+                if space.latentSpaceName == "W" {
+                    report.pathLengthW = try PerceptualPathLength.measure(space, evaluator: network, count: pplSamples, seed: seed)
+                }
+            }
+            return report
         }
         printReport(report, json: json)
     }
@@ -277,6 +303,7 @@ func printReport(_ report: MetricReport, json: Bool) {
     }
     line("conditional accuracy", report.conditionalAccuracy); perClass(report.conditionalAccuracyPerClass, "%.3f")
     line("intra-class FID", report.intraFID); perClass(report.intraFIDPerClass, "%.4g")
+    line("PPL in Z", report.pathLengthZ); line("PPL in W", report.pathLengthW)
 }
 
 /// Refuses a truncation threshold that is not positive, or one given with a latents file, in one line.

@@ -6,7 +6,7 @@ struct LatentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent",
         abstract: "Explore a generator's latent space.",
-        subcommands: [Interpolate.self, Arithmetic.self, Directions.self, Project.self])
+        subcommands: [Interpolate.self, Arithmetic.self, Directions.self, Project.self, StyleMix.self])
 }
 
 /// The generator every latent command works on: its weights, its model and, for conditional
@@ -18,12 +18,15 @@ struct LatentGeneratorOptions: ParsableArguments {
     var weights: String
     @Option(help: "Conditional models: the class label to generate with (default 0).")
     var `class`: Int?
+    @OptionGroup var style: StyleOptions
 
     func validate() throws {
         if let k = `class`, k < 0 { throw ValidationErrorLine(message: "--class must not be negative") }
     }
 
-    /// The family and the generator with its weights loaded; `needing` samples checked first.
+    /// The family and the generator with its weights loaded, as the latent tools see it: in W
+    /// for StyleGAN (with --truncation and --noise applied), in Z otherwise; `needing` samples
+    /// checked first.
     func load(needing count: Int = 1) throws -> (ModelFamily, any SampleableGenerator) {
         let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
         if let k = `class`, k >= generator.classCount {
@@ -35,7 +38,8 @@ struct LatentGeneratorOptions: ParsableArguments {
         }
         try generator.checkFits(count, "--n \(count)")
         try generator.load(from: weights)
-        return (family, generator)
+        try style.apply(to: generator, family: family, seed: 0)
+        return (family, generator.latentSpace)
     }
 
     /// `count` copies of the class label for a conditional generator, nil otherwise.
@@ -115,7 +119,7 @@ extension LatentCommand {
             try reportingErrors {
                 let (family, generator) = try generatorOptions.load()
                 let (a, b) = try parsedSeeds()
-                let ends = Latents.forSeeds([a, b], dimension: generator.latentDimension, truncation: truncateZ)
+                let ends = generator.latents(fromZ: Latents.forSeeds([a, b], dimension: generator.zDimension, truncation: truncateZ))
                 let path = Latents.interpolate(ends.slice(axis: 0, 0..<1), ends.slice(axis: 0, 1..<2), steps: steps, spherical: slerp)
                 let labels = generatorOptions.labels(steps, for: generator)
                 let images = try generator.generateAll(path, labels: labels).reshaped([steps] + generator.imageShape!)
@@ -149,7 +153,8 @@ extension LatentCommand {
             classify their images, and averages the latents of each class among the images it is \
             at least --confidence sure of. The result, mean(A) − mean(B) + mean(C), is rendered \
             beside the three means (--png: one row A, B, C, result; --npy the images; --z the four \
-            latents, which `sample --z` renders again), and the evaluator says what the result \
+            latents, which `sample --z` renders again, or for StyleGAN, whose latent tools work in \
+            W, `sample --w`), and the evaluator says what the result \
             looks like. --dataset defaults to the one the weights' run trained on.
             """)
 
@@ -204,7 +209,7 @@ extension LatentCommand {
                 print(String(format: "%d − %d + %d: the evaluator sees class %d (%@) with probability %.2f", a, b, c, best, names[best], verdict[best]))
                 if let z {
                     try NPY.write(latents, to: z)
-                    print("wrote \(z) [4, \(generator.latentDimension)]")
+                    print("wrote \(z) [4, \(generator.latentDimension)] (\(generator.latentSpaceName) latents)")
                 }
                 if let npy {
                     try NPY.write(images, to: npy)
@@ -297,7 +302,7 @@ extension LatentCommand {
                     print("wrote \(npy) \(directions.shape)")
                 }
                 if let png {
-                    let base = Latents.forSeeds([baseSeed], dimension: generator.latentDimension, truncation: nil)
+                    let base = generator.latents(fromZ: Latents.forSeeds([baseSeed], dimension: generator.zDimension, truncation: nil))
                     let k = directions.shape[0]
                     let walks = Tensor.concat((0..<k).map {
                         LatentDirections.walk(from: base, along: directions.slice(axis: 0, $0..<($0 + 1)), steps: steps, extent: extent)
@@ -324,7 +329,8 @@ extension LatentCommand {
             distance of the shipped evaluator's features (of --dataset, default the run's; \
             --feature-weight 0 uses pixels alone). Prints the errors before and after; --png \
             shows the image beside its reconstruction, --z writes the latent [1, latent size], \
-            which `sample --z` renders again. --image is a PNG or JPEG, or a float32 .npy \
+            which `sample --z` renders again (StyleGAN projects into W: `sample --w`). --image is a \
+            PNG or JPEG, or a float32 .npy \
             [1, C, H, W] in [-1, 1], of the generator's size.
             """)
 
@@ -377,13 +383,96 @@ extension LatentCommand {
                       + (result.featureDistance.map { String(format: ", feature distance %.5f → %.5f", result.initialFeatureDistance!, $0) } ?? ""))
                 if let z {
                     try NPY.write(result.latent, to: z)
-                    print("wrote \(z) \(result.latent.shape)")
+                    print("wrote \(z) \(result.latent.shape) (a \(generator.latentSpaceName) latent)")
                 }
                 if let png {
                     let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: generatorOptions.weights),
                                                 seed: "projection of \((image as NSString).lastPathComponent) (right; left: the image)")
                     try AtomicFile.write(ImageGrid.png(Tensor.concat([target, result.image], axis: 0), columns: 2, provenance: provenance), to: png)
                     print("wrote \(png)")
+                }
+            }
+        }
+    }
+}
+
+extension LatentCommand {
+    struct StyleMix: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "style-mix",
+            abstract: "StyleGAN style mixing: coarse styles from one seed, fine styles from another.",
+            discussion: """
+            Each seed names the w of `sample --n 1 --seed S`'s z. Cell (i, j) of the grid takes \
+            the synthesis layers below --cutoff (of 8, coarsest first; the default 4 is the 4×4 \
+            and 8×8 blocks: pose and shape) from --coarse seed i and the rest (detail and \
+            texture) from --fine seed j. The top row shows the --fine seeds' own images, the left \
+            column the --coarse seeds'. --npy writes the mixed images [rows·columns, C, H, W].
+            """)
+
+        @OptionGroup var generatorOptions: LatentGeneratorOptions
+        @Option(help: "Seeds giving the coarse styles, one row each (A,B,…).")
+        var coarse: String
+        @Option(help: "Seeds giving the fine styles, one column each.")
+        var fine: String
+        @Option(help: "The first layer that takes the fine seed's w (1 to 7).")
+        var cutoff = 4
+        @Option(help: "Write the grid as a PNG here.")
+        var png: String?
+        @Option(help: "Write the mixed images as a float32 .npy here.")
+        var npy: String?
+
+        func validate() throws {
+            guard png != nil || npy != nil else { throw ValidationErrorLine(message: "give --png, --npy or both") }
+            _ = try seeds(coarse, "--coarse")
+            _ = try seeds(fine, "--fine")
+        }
+
+        func seeds(_ list: String, _ flag: String) throws -> [UInt64] {
+            let parts = list.split(separator: ",", omittingEmptySubsequences: false).map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            guard (1...16).contains(parts.count), parts.allSatisfy({ $0 != nil }) else {
+                throw ValidationErrorLine(message: "\(flag) must be 1 to 16 seeds (non-negative integers, comma-separated), got '\(list)'")
+            }
+            return parts.map { $0! }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let (family, space) = try generatorOptions.load()
+                guard let style = (space as? StyleSpaceGenerator)?.base else {
+                    throw ValidationErrorLine(message: "model \(family.name) has no per-layer styles to mix (StyleGAN has)")
+                }
+                guard (1..<style.styleCount).contains(cutoff) else {
+                    throw ValidationErrorLine(message: "--cutoff must be 1 to \(style.styleCount - 1), got \(cutoff)")
+                }
+                let (rows, columns) = (try seeds(coarse, "--coarse"), try seeds(fine, "--fine"))
+                func ws(_ seeds: [UInt64]) -> Tensor { space.latents(fromZ: Latents.forSeeds(seeds, dimension: space.zDimension, truncation: nil)) }
+                let (a, b) = (ws(rows), ws(columns))
+                let (r, c) = (rows.count, columns.count)
+                // Every (row, column) pair: row i's w repeated, column j's tiled.
+                let coarseW = Tensor.concat((0..<r).map { i in Tensor.concat(Array(repeating: a.slice(axis: 0, i..<(i + 1)), count: c), axis: 0) }, axis: 0)
+                let fineW = Tensor.concat(Array(repeating: b, count: r), axis: 0)
+                style.eval()
+                let (mixed, own) = withNoGrad {
+                    (style.mixing(coarse: coarseW, fine: fineW, cutoff: cutoff), space.generate(Tensor.concat([a, b], axis: 0), labels: nil))
+                }
+                if let npy {
+                    try NPY.write(mixed, to: npy)
+                    print("wrote \(npy) \(mixed.shape)")
+                }
+                if let png {
+                    // (r + 1) × (c + 1): a blank corner, the fine seeds across the top, each row
+                    // led by its coarse seed.
+                    let blank = Tensor.full([1] + style.imageShape, -1)
+                    var cells = [blank] + (0..<c).map { own.slice(axis: 0, (r + $0)..<(r + $0 + 1)) }
+                    for i in 0..<r {
+                        cells.append(own.slice(axis: 0, i..<(i + 1)))
+                        cells += (0..<c).map { mixed.slice(axis: 0, (i * c + $0)..<(i * c + $0 + 1)) }
+                    }
+                    let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: generatorOptions.weights),
+                                                seed: "style mixing: layers 0..<\(cutoff) from seeds \(coarse) (rows), the rest from \(fine) (columns)"
+                                                    + generatorOptions.style.provenance)
+                    try AtomicFile.write(ImageGrid.png(Tensor.concat(cells, axis: 0).clamp(min: -1, max: 1), columns: c + 1, provenance: provenance), to: png)
+                    print("wrote \(png) (\(r) coarse × \(c) fine seeds, cutoff \(cutoff))")
                 }
             }
         }

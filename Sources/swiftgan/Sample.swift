@@ -24,6 +24,8 @@ struct Sample: ParsableCommand {
     var seed: UInt64 = 0
     @Option(help: "Latents as a float32 .npy of shape [n, latent size].")
     var z: String?
+    @Option(help: "StyleGAN: w latents as a float32 .npy of shape [n, 128] (as the latent tools write them), instead of z.")
+    var w: String?
     @Option(parsing: .unconditional, help: "Draw latents from N(0, 1) truncated to [-T, T] (BigGAN's truncation trick; not with --z).")
     var truncateZ: Float?
     @OptionGroup var style: StyleOptions
@@ -37,20 +39,26 @@ struct Sample: ParsableCommand {
     var watermark: String?
 
     func validate() throws {
-        guard (n == nil) != (z == nil) else { throw ValidationErrorLine(message: "give exactly one of --n and --z") }
+        guard [n != nil, z != nil, w != nil].filter({ $0 }).count == 1 else { throw ValidationErrorLine(message: "give exactly one of --n, --z and --w") }
         guard png != nil || npy != nil else { throw ValidationErrorLine(message: "give --png, --npy or both") }
         if let n, n <= 0 { throw ValidationErrorLine(message: "--n must be positive") }
         if let k = `class`, k < 0 { throw ValidationErrorLine(message: "--class must not be negative") }
         if labels != nil && z == nil { throw ValidationErrorLine(message: "--labels goes with --z (one class per latent)") }
+        if w != nil && style.truncation != nil { throw ValidationErrorLine(message: "--truncation applies to w made from z; --w gives w itself") }
         if labels != nil && `class` != nil { throw ValidationErrorLine(message: "give --labels or --class, not both") }
         if let watermark, watermark.isEmpty { throw ValidationErrorLine(message: "--watermark needs a non-empty key") }
         if watermark != nil && png == nil { throw ValidationErrorLine(message: "--watermark marks the --png image; give --png") }
-        try validateTruncation(truncateZ, latentsFile: z)
+        try validateTruncation(truncateZ, latentsFile: z ?? w)
     }
 
     func run() throws {
         try reportingErrors {
-            let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
+            let (family, loaded) = try ModelRegistry.generator(forWeights: weights, model: model)
+            // With --w, the generator seen from W (StyleGAN's synthesis network).
+            let generator = w == nil ? loaded : loaded.latentSpace
+            if w != nil && generator.latentSpaceName != "W" {
+                throw ValidationErrorLine(message: "--w: model \(family.name) has no W space (StyleGAN has); give --z")
+            }
             let classes = generator.classCount
             if let k = `class`, k >= classes {
                 throw ValidationErrorLine(message: classes == 0 ? "--class: model \(family.name) is not conditional"
@@ -58,10 +66,10 @@ struct Sample: ParsableCommand {
             }
             let perClass = classes > 0 && `class` == nil
             if let n { try generator.checkFits(n.multipliedReportingOverflow(by: perClass ? classes : 1).overflow ? Int.max : n * (perClass ? classes : 1), "--n \(n)") }
-            try generator.load(from: weights)
-            try style.apply(to: generator, family: family, seed: seed)
+            try loaded.load(from: weights)
+            try style.apply(to: loaded, family: family, seed: seed)
             let latents: Tensor
-            if let z {
+            if let z = z ?? w {
                 latents = try NPY.read(z)
                 guard latents.rank == 2, latents.shape[1] == generator.latentDimension else {
                     throw ValidationErrorLine(message: "\(z): latents have shape \(latents.shape); \(family.name) needs [n, \(generator.latentDimension)]")

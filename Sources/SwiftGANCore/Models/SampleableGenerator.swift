@@ -20,11 +20,24 @@ public protocol SampleableGenerator: Module {
     var imageShape: [Int]? { get }
     /// Outputs for latents [n, latentDimension] and, for conditional generators, n class indices.
     func generate(_ z: Tensor, labels: [Int]?) -> Tensor
+    /// The generator the latent tools work with: itself (latents are z), or a view whose latents
+    /// are StyleGAN's w (`StyleSpaceGenerator`).
+    var latentSpace: any SampleableGenerator { get }
+    /// This generator's latents for z drawn from N(0, 1): z itself, or w for a W-space view.
+    func latents(fromZ z: Tensor) -> Tensor
+    /// "Z" or "W".
+    var latentSpaceName: String { get }
+    /// The size of the z that `latents(fromZ:)` takes.
+    var zDimension: Int { get }
 }
 
 extension SampleableGenerator {
     public var classCount: Int { 0 }
     public var imageShape: [Int]? { sampleShape.count == 3 ? sampleShape : nil }
+    public var latentSpace: any SampleableGenerator { self }
+    public func latents(fromZ z: Tensor) -> Tensor { z }
+    public var latentSpaceName: String { "Z" }
+    public var zDimension: Int { latentDimension }
 }
 
 extension MLPGenerator: SampleableGenerator {
@@ -128,4 +141,30 @@ extension StyleGANGenerator: SampleableGenerator {
     public var latentDimension: Int { Self.latentDimension }
     public var sampleShape: [Int] { imageShape }
     public func generate(_ z: Tensor, labels: [Int]?) -> Tensor { self(z) }
+    /// The latent tools work in W.
+    public var latentSpace: any SampleableGenerator { StyleSpaceGenerator(self) }
+}
+
+/// StyleGAN's generator seen from W, where the latent tools work for it: latents are w
+/// [n, 128], the mapping network's outputs for z (truncated by the generator's ψ), and images
+/// come from the synthesis network with that w at every layer and the generator's noise.
+public final class StyleSpaceGenerator: Module, SampleableGenerator {
+    public let base: StyleGANGenerator
+
+    public init(_ base: StyleGANGenerator) {
+        self.base = base
+        super.init()
+    }
+
+    public var latentDimension: Int { StyleGANGenerator.styleDimension }
+    public var sampleShape: [Int] { base.imageShape }
+    public var latentSpaceName: String { "W" }
+    public var zDimension: Int { base.latentDimension }
+    public func generate(_ w: Tensor, labels: [Int]?) -> Tensor { base.synthesize(w, noise: &base.noise) }
+    public func latents(fromZ z: Tensor) -> Tensor {
+        let training = base.training
+        base.eval()
+        defer { base.train(training) }
+        return withNoGrad { base.mapping(z, truncation: base.truncation) }
+    }
 }

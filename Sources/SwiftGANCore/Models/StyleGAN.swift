@@ -213,6 +213,18 @@ public protocol StyleBasedGenerator: SampleableGenerator {
     /// Truncation ψ (1: none).
     var truncation: Float { get set }
     var noise: SynthesisNoise { get set }
+    /// The number of per-layer w the synthesis takes, coarsest first.
+    var styleCount: Int { get }
+    /// Style mixing: images whose layers 0..<`cutoff` take w from `coarse` and the rest from
+    /// `fine` (w [n, wdim] each, rows paired).
+    func mixing(coarse: Tensor, fine: Tensor, cutoff: Int) -> Tensor
 }
 
-extension StyleGANGenerator: StyleBasedGenerator {}
+extension StyleGANGenerator: StyleBasedGenerator {
+    public var styleCount: Int { synthesis.styleCount }
+
+    public func mixing(coarse: Tensor, fine: Tensor, cutoff: Int) -> Tensor {
+        precondition((0...styleCount).contains(cutoff) && coarse.shape == fine.shape, "style mixing: cutoff \(cutoff) of \(styleCount) layers")
+        return synthesis(Array(repeating: coarse, count: cutoff) + Array(repeating: fine, count: styleCount - cutoff), noise: &noise)
+    }
+}
