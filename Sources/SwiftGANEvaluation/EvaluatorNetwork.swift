@@ -77,6 +77,10 @@ public final class EvaluatorNetwork: Module {
     /// to [-1, 1] (a no-op for tanh outputs; StyleGAN's output is linear).
     func shaped(_ images: Tensor) -> Tensor { Self.shaped(images, input: inputShape) }
 
+    /// The 128 features of `images` as the network takes them (`shaped`), recording gradients
+    /// (GAN inversion differentiates through them).
+    public func embed(_ images: Tensor) -> Tensor { features(shaped(images)) }
+
     /// `images` as a network taking `input` images sees them (see `shaped`).
     public static func shaped(_ images: Tensor, input: [Int]) -> Tensor {
         var x = images.rank == 2 && images.shape[1] == input.reduce(1, *) ? images.reshaped([images.shape[0]] + input) : images
@@ -88,7 +92,7 @@ public final class EvaluatorNetwork: Module {
     }
 
     /// Whether one image of `shape` [C, H, W] is an `input`-shaped image padded by `paddedBorder`.
-    static func isPadded(_ shape: [Int], input: [Int]) -> Bool {
+    public static func isPadded(_ shape: [Int], input: [Int]) -> Bool {
         shape.count == 3 && shape[0] == input[0] && shape[1] == input[1] + 2 * paddedBorder && shape[2] == input[2] + 2 * paddedBorder
     }
 

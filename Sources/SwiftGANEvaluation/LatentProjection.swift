@@ -35,7 +35,7 @@ public enum LatentProjection {
         }
         if let evaluator { try evaluator.checkInput(target.shape, "the images") }
         let labels = generator.classCount > 0 ? [label ?? 0] : nil
-        let targetFeatures = evaluator.map { e in withNoGrad { e.features(target) } }
+        let targetFeatures = evaluator.map { e in withNoGrad { e.embed(target) } }
         generator.eval()
         evaluator?.eval()
         defer { generator.train() }
@@ -43,7 +43,7 @@ public enum LatentProjection {
         func errors(_ z: Tensor) -> (pixels: Tensor, features: Tensor?, image: Tensor) {
             let image = generator.generate(z, labels: labels).reshaped(target.shape)
             let pixels = (image - target).pow(2).mean()
-            let features = evaluator.map { e in (e.features(image) - targetFeatures!).pow(2).mean() }
+            let features = evaluator.map { e in (e.embed(image) - targetFeatures!).pow(2).mean() }
             return (pixels, features, image)
         }
         func loss(_ e: (pixels: Tensor, features: Tensor?, image: Tensor)) -> Tensor {

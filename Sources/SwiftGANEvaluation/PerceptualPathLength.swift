@@ -40,16 +40,13 @@ public enum PerceptualPathLength {
         return trimmedMean(distances)
     }
 
-    /// The mean of the values between the 1st and 99th percentiles (inclusive, by linear
-    /// interpolation as numpy's percentile).
+    /// The mean of the values between the 1st and 99th percentiles, inclusive: the sample at or
+    /// below the 1st and the one at or above the 99th (numpy's 'lower' and 'higher', as the
+    /// reference takes them).
     public static func trimmedMean(_ values: [Double]) -> Double {
         let sorted = values.sorted()
-        func percentile(_ p: Double) -> Double {
-            let position = p / 100 * Double(sorted.count - 1)
-            let low = Int(position.rounded(.down)), high = min(low + 1, sorted.count - 1)
-            return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
-        }
-        let (lo, hi) = (percentile(1), percentile(99))
+        let last = Double(sorted.count - 1)
+        let (lo, hi) = (sorted[Int((0.01 * last).rounded(.down))], sorted[Int((0.99 * last).rounded(.up))])
         let kept = sorted.filter { $0 >= lo && $0 <= hi }
         return kept.reduce(0, +) / Double(max(kept.count, 1))
     }

@@ -108,9 +108,8 @@ public enum TranslationEvaluation {
             var outputs = try generator.translateAll(inputs, trainedSide: trainedSide)
             var targets = target.images(at: Array(0..<min(target.count, paired ? count : target.count)))
             // The built-in tasks' 28×28 images padded to 32×32: back to 28×28.
-            if let evaluator, evaluator.inputShape.count == 3, outputs.shape[2] == evaluator.inputShape[1] + 4,
-               outputs.shape[3] == evaluator.inputShape[2] + 4 {
-                (outputs, targets) = (crop(outputs, 2), crop(targets, 2))
+            if let evaluator, EvaluatorNetwork.isPadded(Array(outputs.shape.dropFirst()), input: evaluator.inputShape) {
+                (outputs, targets) = (crop(outputs, EvaluatorNetwork.paddedBorder), crop(targets, EvaluatorNetwork.paddedBorder))
             }
             var result = TranslationReport.Direction(name: direction, weights: file, count: count)
             if paired {

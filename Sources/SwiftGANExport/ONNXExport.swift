@@ -34,7 +34,7 @@ public enum ONNXExport {
 
     /// A latent generator: inputs `z` float32 [batch, latent size] and, for a conditional
     /// model, `y` int64 [batch] (class indices); output `images` float32 [batch, C, H, W] in
-    /// [-1, 1] (`samples` [batch, 2] for the 2-D toy generator).
+    /// [-1, 1] (StyleGAN's linear, unclamped; `samples` [batch, 2] for the 2-D toy generator).
     public static func generator(_ generator: any SampleableGenerator, metadata: [String: String] = [:]) throws -> File {
         let conditional = generator.classCount > 0
         let traced = try trace(generator, inputNames: ["z"], inputShape: [generator.latentDimension],

@@ -28,12 +28,6 @@ struct Metrics: ParsableCommand {
     var kidSubsetSize: Int?
     @Option(parsing: .unconditional, help: "k of the nearest-neighbour balls for precision, recall, density and coverage.")
     var k: Int = 3
-    @Flag(help: ArgumentHelp("Add perceptual path length: in Z, and in W for StyleGAN (ε 1e-4, the evaluator's features as the distance).",
-                             discussion: "Comparable between SwiftGAN runs on the same data only (not LPIPS)."))
-    var ppl = false
-    @Option(parsing: .unconditional, help: "Latent pairs for --ppl.")
-    var pplSamples = 10_000
-    @OptionGroup var style: StyleOptions
     @Flag(help: "Print one JSON line.")
     var json = false
 
@@ -112,8 +106,8 @@ struct Eval: ParsableCommand {
 
     func validate() throws {
         if runDirectory != nil {
-            if weights != nil || realVsReal || model != nil || truncateZ != nil || data.dataDir != nil {
-                throw ValidationErrorLine(message: "--run evaluates a run's own generators on its own dataset; drop --weights, --model, --real-vs-real, --truncate-z and --data-dir")
+            if weights != nil || realVsReal || model != nil || truncateZ != nil || data.dataDir != nil || ppl || style.isSet {
+                throw ValidationErrorLine(message: "--run evaluates a run's own translators on its own dataset; drop --weights, --model, --real-vs-real, --truncate-z, --data-dir, --ppl, --truncation and --noise")
             }
             if n < 10 { throw ValidationErrorLine(message: "--n must be at least 10") }
             return
@@ -121,6 +115,9 @@ struct Eval: ParsableCommand {
         if realVsReal == (weights != nil) { throw ValidationErrorLine(message: "give --weights G.safetensors, --run RUN or --real-vs-real") }
         if n < 10 { throw ValidationErrorLine(message: "--n must be at least 10") }
         if !(10...1_000_000).contains(pplSamples) { throw ValidationErrorLine(message: "--ppl-samples must be 10 to 1000000") }
+        if ppl && style.noise == .random {
+            throw ValidationErrorLine(message: "--ppl --noise random: the two ends of each step would get different noise; PPL uses const (the default) or none")
+        }
         if realVsReal && (ppl || style.isSet) { throw ValidationErrorLine(message: "--ppl, --truncation and --noise apply to a generator, not to --real-vs-real") }
         try validateTruncation(truncateZ, latentsFile: nil)
         if truncateZ != nil && realVsReal { throw ValidationErrorLine(message: "--truncate-z applies to a generator's latents, not to --real-vs-real") }

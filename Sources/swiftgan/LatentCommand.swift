@@ -404,7 +404,8 @@ extension LatentCommand {
             discussion: """
             Each seed names the w of `sample --n 1 --seed S`'s z. Cell (i, j) of the grid takes \
             the synthesis layers below --cutoff (of 8, coarsest first; the default 4 is the 4×4 \
-            and 8×8 blocks: pose and shape) from --coarse seed i and the rest (detail and \
+            and 8×8 blocks and the 16×16 block's upsampling convolution: pose and shape) from \
+            --coarse seed i and the rest (detail and \
             texture) from --fine seed j. The top row shows the --fine seeds' own images, the left \
             column the --coarse seeds'. --npy writes the mixed images [rows·columns, C, H, W].
             """)

@@ -94,7 +94,7 @@ struct Sample: ParsableCommand {
             }
             if let png {
                 let provenance = Provenance(model: family.name, modelSHA256: try SHA256.hex(ofFile: weights),
-                                            seed: (z.map { "latents from \(($0 as NSString).lastPathComponent)" } ?? String(seed))
+                                            seed: ((z ?? w).map { "latents from \(($0 as NSString).lastPathComponent)" } ?? String(seed))
                                                 + (labels.map { ", classes from \(($0 as NSString).lastPathComponent)" } ?? `class`.map { ", class \($0)" }
                                                    ?? (classes > 0 ? ", one row per class" : ""))
                                                 + (truncateZ.map { ", latents truncated to ±\($0)" } ?? "") + style.provenance)

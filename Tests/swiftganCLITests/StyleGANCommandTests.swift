@@ -59,4 +59,36 @@ import Testing
         cli.expectOneLineError(try cli.swiftgan(["sample", "--weights", dir + "/g.safetensors", "--n", "1", "--noise", "none",
                                                  "--npy", dir + "/x.npy"]), naming: "--noise")
     }
+
+    /// `--model progan` grows 4 → 32 (every 4 steps at batch 4 with --fade-images 16), and a run
+    /// stopped at step 21, a quarter into the last fade-in, resumes to the bytes of one that
+    /// never stopped.
+    @Test func progressiveGrowingTrainsTo32AndResumesMidFade() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 24)
+        let root = try Fixtures.temporaryDirectory()
+        let base = ["train", "--model", "progan", "--data-dir", data, "--steps", "28", "--batch", "4", "--fade-images", "16",
+                    "--checkpoint-every", "21", "--sample-every", "28", "--log-every", "1", "--sample-count", "4", "--seed", "2"]
+        let whole = try cli.swiftgan(base + ["--out", root + "/whole"])
+        #expect(whole.status == 0, "train failed: \(whole.error)")
+        let log = try String(contentsOfFile: root + "/whole/log.jsonl", encoding: .utf8).split(separator: "\n")
+        let stages = try log.map { line -> (Double, Double) in
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            return (record["level"] as! Double, record["alpha"] as! Double)
+        }
+        #expect(stages.map(\.0) == [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3].map(Double.init))
+        #expect(stages[21].1 == 0.25, "step 22 is a quarter into the last fade")
+        let split = try cli.swiftgan(base + ["--out", root + "/split"])
+        #expect(split.status == 0)
+        // The step-21 checkpoint is the only one left.
+        try FileManager.default.removeItem(atPath: root + "/split/checkpoints/step_000028")
+        let resumed = try cli.swiftgan(["train", "--resume", root + "/split"])
+        #expect(resumed.status == 0, "resume failed: \(resumed.error)")
+        for file in ["generator.safetensors", "discriminator.safetensors"] {
+            #expect(try AtomicFile.read("\(root)/whole/\(file)") == AtomicFile.read("\(root)/split/\(file)"), "\(file) differs after resume")
+        }
+        let sample = try cli.swiftgan(["sample", "--weights", root + "/whole/generator.safetensors", "--n", "2", "--npy", root + "/s.npy"])
+        #expect(sample.status == 0, "sample failed: \(sample.error)")
+        #expect(try NPY.read(root + "/s.npy").shape == [2, 1, 32, 32])
+    }
 }

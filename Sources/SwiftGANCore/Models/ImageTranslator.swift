@@ -43,7 +43,7 @@ extension ImageTranslator {
         let (h, w) = (x.shape[2], x.shape[3])
         let (py, px) = (padding(forSide: h, trainedSide: trainedSide), padding(forSide: w, trainedSide: trainedSide))
         guard py != (0, 0) || px != (0, 0) else { return self(x) }
-        let padded = ((x + 1).padded(axis: 2, before: py.before, after: py.after).padded(axis: 3, before: px.before, after: px.after)) - 1
+        let padded = x.paddedWithBackground(vertical: py, horizontal: px)
         return self(padded).slice(axis: 2, py.before..<(py.before + h)).slice(axis: 3, px.before..<(px.before + w))
     }
 

@@ -15,7 +15,8 @@ import SwiftGANNN
 /// and the real batch (plus R1 on its steps), a D update, then G's loss through D on fresh
 /// latents and a G update. Both G calls are in training mode, so each moves `w_avg`. R1 is
 /// added to the D update of its step rather than taken as a separate update, as this project's
-/// other recipes do.
+/// other recipes do, and the learning rates and betas are used as given (stylegan2-ada scales
+/// them by interval/(interval + 1) for its separate regularization updates).
 ///
 /// The networks make 32×32 images; 28×28 data (MNIST, Fashion-MNIST) is padded by 2 pixels
 /// of background (-1) on each side.
@@ -158,11 +159,12 @@ public final class StyleGANRecipe: GANRecipe {
     }
 
     /// Real images padded to 32×32 with background (-1).
-    public func padded(_ real: Tensor) -> Tensor {
+    public func padded(_ real: Tensor) -> Tensor { Self.padded(real, by: padding) }
+
+    /// `real` padded by `padding` pixels of background (-1) on each side.
+    public static func padded(_ real: Tensor, by padding: Int) -> Tensor {
         guard padding > 0 else { return real }
-        return withNoGrad {
-            (real + 1).padded(axis: 2, before: padding, after: padding).padded(axis: 3, before: padding, after: padding) - 1
-        }
+        return withNoGrad { real.paddedWithBackground(vertical: (padding, padding), horizontal: (padding, padding)) }
     }
 
     /// A latent batch for `n` samples.
@@ -243,12 +245,14 @@ public final class StyleGANRecipe: GANRecipe {
 
     /// StyleGAN2's path-length penalty on `batch` fresh latents: the norm of the Jacobian of the
     /// image (times unit-variance pixel noise / √(H·W)) with respect to the per-layer w, its
-    /// running mean moved by 0.01, and the penalty E[(length - mean)²].
+    /// running mean moved by 0.01, and the penalty E[(length - mean)²]. The mean is taken as a
+    /// constant (stylegan2-ada's keeps the new batch's 1% share of it in the graph, a ~1%
+    /// difference in that term's gradient).
     func pathLengthPenalty(batch: Int) -> Tensor {
         let count = generator.synthesis.styleCount
+        // w stays in the graph, so the penalty trains the mapping network too (as stylegan2-ada's).
         let styles = trainingStyles(latents(batch)).map { $0.reshaped([batch, 1, -1]) }
-        let input = Tensor.concat(styles, axis: 1).detached()                           // [b, count, wdim]
-        input.requiresGrad = true
+        let input = Tensor.concat(styles, axis: 1)                                      // [b, count, wdim]
         let ws = (0..<count).map { input.slice(axis: 1, $0..<($0 + 1)).reshaped([batch, -1]) }
         let images = generator.synthesis(ws, noise: &trainingNoise)
         let side = Float(images.shape[2] * images.shape[3]).squareRoot()
