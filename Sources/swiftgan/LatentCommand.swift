@@ -283,7 +283,8 @@ extension LatentCommand {
                     let (found, explained) = try LatentDirections.principal(generator, components: components, count: n, seed: seed,
                                                                             label: generatorOptions.class)
                     directions = found
-                    names = explained.enumerated().map { String(format: "PC%d: %.1f%% of the first hidden layer's variance", $0 + 1, 100 * $1) }
+                    let of = generator.latentSpaceName == "W" ? "w's variance" : "the first hidden layer's variance"
+                    names = explained.enumerated().map { String(format: "PC%d: %.1f%% of %@", $0 + 1, 100 * $1, of) }
                 } else if let known {
                     let classes = try LatentClasses(generator: generator, evaluator: .pretrained(for: known), count: n, seed: seed,
                                                     label: generatorOptions.class, minimumConfidence: 0)
