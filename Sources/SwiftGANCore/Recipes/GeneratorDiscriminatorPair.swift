@@ -23,12 +23,15 @@ public struct GeneratorDiscriminatorPair {
     public let parameterNames: (generator: [String], discriminator: [String])
 
     /// `averageCopy` makes a second generator of the same architecture to hold the moving
-    /// average (its weights are overwritten); it is called only when the settings ask for one.
-    public init(config: TrainingConfig, generator: Module, discriminator: Module, averageCopy: () -> Module) {
+    /// average (its weights are overwritten); it is called only when the settings ask for one
+    /// (`--ema`), or when `averaged` says so (a recipe that always keeps one, with its own
+    /// schedule of decays).
+    public init(config: TrainingConfig, generator: Module, discriminator: Module, averaged: Bool? = nil, averageCopy: () -> Module) {
         optimizerG = config.adam(generator.parameters(), learningRate: config.learningRateG)
         optimizerD = config.adam(discriminator.parameters(), learningRate: config.learningRateD)
         parameterNames = (generator.namedParameters().map(\.0), discriminator.namedParameters().map(\.0))
-        ema = config.emaDecay.map { try! ExponentialMovingAverage(of: generator, copy: averageCopy(), decay: $0) }
+        ema = averaged ?? (config.emaDecay != nil)
+            ? try! ExponentialMovingAverage(of: generator, copy: averageCopy(), decay: config.emaDecay ?? 0) : nil
         models = [NamedModel("generator", generator, role: .generator), NamedModel("discriminator", discriminator, role: .discriminator)]
         optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: config.learningRateSchedule),
                       NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: config.learningRateSchedule)]

@@ -45,7 +45,7 @@ public final class StyleGANRecipe: GANRecipe {
     public let pathLengthWeight: Float
     public let emaHalfLifeImages: Float
     public let emaRampup: Float
-    private let parameterNames: (g: [String], d: [String])
+    private let parameterNames: (generator: [String], discriminator: [String])
 
     /// The interval of the path-length regularizer, in G steps (lazy, as StyleGAN2's).
     public static let pathLengthInterval = 4
@@ -97,26 +97,20 @@ public final class StyleGANRecipe: GANRecipe {
         var rng = RandomGenerator(seed: config.seed)
         generator = StyleGANGenerator(imageChannels: imageChannels, generator: &rng)
         discriminator = StyleGANDiscriminator(imageChannels: imageChannels, generator: &rng)
-        optimizerG = config.adam(generator.parameters(), learningRate: config.learningRateG)
-        optimizerD = config.adam(discriminator.parameters(), learningRate: config.learningRateD)
-        parameterNames = (generator.namedParameters().map(\.0), discriminator.namedParameters().map(\.0))
         styleMixing = config.option("styleMixing", as: Float.self) ?? 0
         pathLengthWeight = config.option("pathLength", as: Float.self) ?? 0
         emaHalfLifeImages = (config.option("emaKimg", as: Float.self) ?? 500) * 1000
         emaRampup = config.option("emaRampup", as: Float.self) ?? 0.05
-        if config.emaDecay != nil || emaHalfLifeImages > 0 {
+        let pair = GeneratorDiscriminatorPair(config: config, generator: generator, discriminator: discriminator,
+                                              averaged: config.emaDecay != nil || emaHalfLifeImages > 0) {
             var copyRNG = RandomGenerator(seed: 0)
-            ema = try! ExponentialMovingAverage(of: generator, copy: StyleGANGenerator(imageChannels: imageChannels, generator: &copyRNG),
-                                                decay: config.emaDecay ?? 0)
-        } else {
-            ema = nil
+            return StyleGANGenerator(imageChannels: imageChannels, generator: &copyRNG)
         }
+        (optimizerG, optimizerD, ema, models, optimizers) = (pair.optimizerG, pair.optimizerD, pair.ema, pair.models, pair.optimizers)
+        parameterNames = pair.parameterNames
         noise = RandomGenerator(seed: config.seed &+ 0x5EED_0001)
         regularizerNoise = RandomGenerator(seed: config.seed &+ 0x5EED_0002)
         trainingNoise = SynthesisNoise(.random, generator: RandomGenerator(seed: config.seed &+ 0x5EED_0003))
-        models = [NamedModel("generator", generator, role: .generator), NamedModel("discriminator", discriminator, role: .discriminator)]
-        optimizers = [NamedOptimizer("generator", optimizerG, updates: ["generator"], schedule: config.learningRateSchedule),
-                      NamedOptimizer("discriminator", optimizerD, updates: ["discriminator"], schedule: config.learningRateSchedule)]
     }
 
     public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
@@ -218,7 +212,7 @@ public final class StyleGANRecipe: GANRecipe {
         stats.lossD = lossD.item
         stats.realScore = config.loss.meanScore(realOut)
         stats.fakeScore = config.loss.meanScore(fakeOut)
-        if diagnostics { stats.recordGradientNorms(of: models[1], names: parameterNames.d, gradients: gradsD) }
+        if diagnostics { stats.recordGradientNorms(of: models[1], names: parameterNames.discriminator, gradients: gradsD) }
         if lossD.item.isFinite { optimizerD.update(gradsD) }
 
         // G: the loss through D on fresh latents, plus the path-length penalty on its steps.
@@ -237,7 +231,7 @@ public final class StyleGANRecipe: GANRecipe {
         }
         stats.lossG = lossG.item
         if penalizePaths { stats.losses["loss_pl"] = pathPenalty }
-        if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.g, gradients: gradsG) }
+        if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.generator, gradients: gradsG) }
         if lossG.item.isFinite { optimizerG.update(gradsG) }
         stepCount += 1
         return stats
