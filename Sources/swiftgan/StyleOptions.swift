@@ -31,7 +31,7 @@ struct StyleOptions: ParsableArguments {
     }
 
     private func set<G: StyleBasedGenerator>(_ generator: G, seed: UInt64) {
-        var g = generator
+        let g = generator
         if let truncation { g.truncation = truncation }
         if let noise { g.noise = SynthesisNoise(noise, generator: RandomGenerator(seed: seed &+ 0x4E015E)) }
     }

@@ -89,10 +89,20 @@ public final class Conv2d: Module, UnaryLayer, SpectrallyNormalizable {
     /// the layer is a same-size 3×3 convolution of an even-sized x (`Tensor.avgPooledConv2d`),
     /// and with the pooling moved first when it is a 1×1 convolution, with which it commutes.
     public func avgPooled(_ x: Tensor) -> Tensor {
+        guard isSameSize3x3 || isPointwise else { return self(x).avgPool2d(kernel: (2, 2)) }
+        return Self.avgPooledSameSize(x, weight: effectiveWeight(), bias: bias)
+    }
+
+    /// `conv2d(x, weight, bias, padding: k/2).avgPool2d(kernel: (2, 2))` for a stride-1 k×k
+    /// convolution that keeps the size: fused for 3×3 weights on an even-sized x
+    /// (`Tensor.avgPooledConv2d`), the pooling moved first for 1×1 weights (they commute), else
+    /// the composition (as with `fusesResampling` off).
+    public static func avgPooledSameSize(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        let k = weight.shape[2]
         let even = x.shape[2] % 2 == 0 && x.shape[3] % 2 == 0
-        if isSameSize3x3 && even { return Tensor.avgPooledConv2d(x, weight: effectiveWeight(), bias: bias) }
-        if isPointwise && even { return self(x.avgPool2d(kernel: (2, 2))) }
-        return self(x).avgPool2d(kernel: (2, 2))
+        if fusesResampling && even && k == 3 && weight.shape[3] == 3 { return Tensor.avgPooledConv2d(x, weight: weight, bias: bias) }
+        if fusesResampling && even && k == 1 && weight.shape[3] == 1 { return Tensor.conv2d(x.avgPool2d(kernel: (2, 2)), weight: weight, bias: bias) }
+        return Tensor.conv2d(x, weight: weight, bias: bias, padding: (k / 2, weight.shape[3] / 2)).avgPool2d(kernel: (2, 2))
     }
 }
 

@@ -84,17 +84,8 @@ public final class EqualizedConv2d: Module, UnaryLayer {
     /// The layer's output times `gain`.
     public func callAsFunction(_ x: Tensor, gain: Float) -> Tensor {
         let w = weight * weightGain, k = weight.shape[2]
-        let even = x.shape[2] % 2 == 0 && x.shape[3] % 2 == 0
-        let y: Tensor
-        if downsample && Conv2d.fusesResampling && even && k == 3 {
-            y = Tensor.avgPooledConv2d(x, weight: w, bias: bias)
-        } else if downsample && Conv2d.fusesResampling && even && k == 1 {
-            // A 1×1 convolution commutes with the pooling: pool the smaller input first.
-            y = Tensor.conv2d(x.avgPool2d(kernel: (2, 2)), weight: w, bias: bias)
-        } else {
-            let full = Tensor.conv2d(x, weight: w, bias: bias, padding: (k / 2, k / 2))
-            y = downsample ? full.avgPool2d(kernel: (2, 2)) : full
-        }
+        let y = downsample ? Conv2d.avgPooledSameSize(x, weight: w, bias: bias)
+            : Tensor.conv2d(x, weight: w, bias: bias, padding: (k / 2, k / 2))
         return activation(y, gain: gain)
     }
 }
