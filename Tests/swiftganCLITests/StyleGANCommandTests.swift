@@ -5,8 +5,8 @@ import Testing
 
 /// `--model stylegan` through the CLI: PyTorch's generator sampled with --z (plain, with
 /// --truncation 0.7 and --noise none) equals PyTorch's images; a run on 28×28 data (padded to
-/// 32×32) resumes bitwise; its generator samples, evaluates through the crop to 28×28, and
-/// other models refuse the StyleGAN flags.
+/// 32×32) resumes bitwise, also with ADA between two moves of p; its generator samples,
+/// evaluates through the crop to 28×28, and other models refuse the StyleGAN flags.
 @Suite(.serialized) struct StyleGANCommandTests {
     let cli = CLITests()
 
@@ -47,6 +47,43 @@ import Testing
         #expect(eval.status == 0, "eval of 32×32 images by the 28×28 evaluator failed: \(eval.error)")
         cli.expectOneLineError(try cli.swiftgan(["train", "--model", "stylegan", "--data-dir", data, "--steps", "1", "--batch", "6",
                                                  "--out", root + "/odd"]), naming: "--batch 6")
+    }
+
+    /// `--ada` (from `--augment-p 0.5`, fast `--ada-kimg`): p is logged every step and moves by
+    /// ±batch·4/(kimg·1000) after every 4th step by the sign of the logged r_t − target; a run
+    /// stopped at step 6, between two moves of p, resumes to the bytes of one that never
+    /// stopped; bad ADA flags get one line naming them.
+    @Test func adaptiveAugmentationMovesPAndResumes() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 24)
+        let root = try Fixtures.temporaryDirectory()
+        let base = ["train", "--model", "stylegan", "--data-dir", data, "--steps", "8", "--batch", "4", "--checkpoint-every", "6",
+                    "--sample-every", "8", "--log-every", "1", "--sample-count", "4", "--seed", "5", "--regularization-interval", "3",
+                    "--ada", "--augment-p", "0.5", "--ada-kimg", "0.1"]
+        let whole = try cli.swiftgan(base + ["--out", root + "/whole"])
+        #expect(whole.status == 0, "train failed: \(whole.error)")
+        let records = try String(contentsOfFile: root + "/whole/log.jsonl", encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        let p = records.map { $0["ada_p"] as! Double }
+        let rt = records.map { $0["ada_rt"] as? Double }
+        #expect(p.count == 8 && p[0] == 0.5 && p[3] == 0.5)
+        #expect(rt.enumerated().allSatisfy { ($0.offset == 3 || $0.offset == 7) == ($0.element != nil) }, "r_t after steps 4 and 8: \(rt)")
+        let move = 4.0 * 4 / 100
+        #expect(abs(p[4] - min(max(0.5 + (rt[3]! > 0.6 ? move : -move), 0), 1)) < 1e-6, "p after step 4: \(p)")
+        let split = try cli.swiftgan(base + ["--out", root + "/split"])
+        #expect(split.status == 0)
+        try FileManager.default.removeItem(atPath: root + "/split/checkpoints/step_000008")
+        let resumed = try cli.swiftgan(["train", "--resume", root + "/split"])
+        #expect(resumed.status == 0, "resume failed: \(resumed.error)")
+        for file in ["generator.safetensors", "discriminator.safetensors", "generator_ema.safetensors"] {
+            #expect(try AtomicFile.read("\(root)/whole/\(file)") == AtomicFile.read("\(root)/split/\(file)"), "\(file) differs after resume")
+        }
+        let short = ["train", "--model", "stylegan", "--data-dir", data, "--steps", "1", "--batch", "4", "--out", root + "/bad"]
+        cli.expectOneLineError(try cli.swiftgan(short + ["--ada-target", "0.5"]), naming: "--ada-target")
+        cli.expectOneLineError(try cli.swiftgan(short + ["--ada", "--ada-pipeline", "bgcfnc"]), naming: "--ada-pipeline")
+        cli.expectOneLineError(try cli.swiftgan(short + ["--ada", "--augment-p", "1.5"]), naming: "--augment-p")
+        cli.expectOneLineError(try cli.swiftgan(short + ["--ada", "--ada-target", "1"]), naming: "--ada-target")
     }
 
     @Test func otherModelsRefuseTheStyleFlags() throws {

@@ -45,6 +45,10 @@ public final class StyleGANRecipe: GANRecipe {
     public let pathLengthWeight: Float
     public let emaHalfLifeImages: Float
     public let emaRampup: Float
+    /// ADA (`--ada`, or a fixed `--augment-p`): the pipeline, p and its heuristic; nil when off.
+    public private(set) var augmentation: AdaptiveAugmentation?
+    /// The stream augmentations draw from.
+    public var augmentNoise: RandomGenerator
     private let parameterNames: (generator: [String], discriminator: [String])
 
     /// The interval of the path-length regularizer, in G steps (lazy, as StyleGAN2's).
@@ -56,7 +60,12 @@ public final class StyleGANRecipe: GANRecipe {
         options: [ConfigField(option: "styleMixing", default: Float(0), help: "Probability of style mixing in training (StyleGAN2: 0.9; 0: off)."),
                   ConfigField(option: "pathLength", default: Float(0), help: "Weight of path-length regularization, every 4 G steps (StyleGAN2: 2; 0: off)."),
                   ConfigField(option: "emaKimg", default: Float(500), help: "Half-life of G's moving average in thousands of images (0: no average)."),
-                  ConfigField(option: "emaRampup", default: Float(0.05), help: "Ramp-up of the half-life: at most this fraction of the images seen (0: none).")],
+                  ConfigField(option: "emaRampup", default: Float(0.05), help: "Ramp-up of the half-life: at most this fraction of the images seen (0: none)."),
+                  ConfigField(option: "ada", default: false, help: "Adaptive discriminator augmentation (ADA): p follows the overfitting heuristic r_t."),
+                  ConfigField(option: "adaTarget", default: Float(0.6), help: "ADA's target for r_t = E[sign(D(real))]."),
+                  ConfigField(option: "adaKimg", default: Float(500), help: "ADA's speed: thousands of images for p to move by 1."),
+                  ConfigField(option: "adaPipeline", default: "bgc", help: "ADA's transforms: blit, geom, color, bg or bgc."),
+                  ConfigField(option: "augmentP", default: Float(0), help: "Augmentation probability at the start (ADA), or fixed without --ada.")],
         layout: .images, defaultShape: DataShape(sample: [1, 32, 32]),
         defaults: ["loss": .string(GANLoss.nonSaturating.rawValue), "learningRateD": .double(0.0025), "learningRateG": .double(0.0025),
                    "beta1": .double(0), "beta2": .double(0.99), "r1Gamma": .double(0.01), "regularizationInterval": .int(16),
@@ -72,6 +81,7 @@ public final class StyleGANRecipe: GANRecipe {
             }
             if !(0...1).contains(config.option("styleMixing", as: Float.self) ?? 0) { throw ConfigError("--style-mixing must be a probability in [0, 1]") }
             try config.requireNonNegative("pathLength", "emaKimg", "emaRampup")
+            try validateAugmentation(config)
         },
         makeGenerator: { metadata in
             var rng = RandomGenerator(seed: 0)
@@ -111,6 +121,35 @@ public final class StyleGANRecipe: GANRecipe {
         noise = RandomGenerator(seed: config.seed &+ 0x5EED_0001)
         regularizerNoise = RandomGenerator(seed: config.seed &+ 0x5EED_0002)
         trainingNoise = SynthesisNoise(.random, generator: RandomGenerator(seed: config.seed &+ 0x5EED_0003))
+        augmentation = Self.augmentation(config)
+        augmentNoise = RandomGenerator(seed: config.seed &+ 0x5EED_0004)
+    }
+
+    /// The augmentation `--ada` or `--augment-p` asks for (nil for neither).
+    static func augmentation(_ config: TrainingConfig) -> AdaptiveAugmentation? {
+        let adaptive = config.option("ada", as: Bool.self) ?? false
+        let p = config.option("augmentP", as: Float.self) ?? 0
+        guard adaptive || p > 0, let pipeline = try? AugmentPipeline(parsing: config.option("adaPipeline", as: String.self) ?? "bgc") else {
+            return nil
+        }
+        return AdaptiveAugmentation(pipeline: pipeline, initialP: p, target: adaptive ? config.option("adaTarget", as: Float.self) ?? 0.6 : nil,
+                                    kimg: config.option("adaKimg", as: Float.self) ?? 500)
+    }
+
+    /// Refuses ADA settings that cannot be used, or that do nothing without `--ada`.
+    static func validateAugmentation(_ config: TrainingConfig) throws {
+        let adaptive = config.option("ada", as: Bool.self) ?? false
+        if !adaptive, let set = ["adaTarget", "adaKimg"].first(where: { config.options[$0] != nil }) {
+            throw ConfigError("--\(ConfigField.kebab(set)) steers ADA; add --ada (or leave it out and set a fixed --augment-p)")
+        }
+        if let name = config.option("adaPipeline", as: String.self) {
+            do { _ = try AugmentPipeline(parsing: name) } catch { throw ConfigError("--ada-pipeline: \(error.description)") }
+        }
+        if !(0...1).contains(config.option("augmentP", as: Float.self) ?? 0) { throw ConfigError("--augment-p must be a probability in [0, 1]") }
+        if let target = config.option("adaTarget", as: Float.self), !(target > 0 && target < 1) {
+            throw ConfigError("--ada-target must lie strictly between 0 and 1 (r_t is a mean of signs; stylegan2-ada uses 0.6)")
+        }
+        if let kimg = config.option("adaKimg", as: Float.self), !(kimg > 0) { throw ConfigError("--ada-kimg must be positive") }
     }
 
     public var movingAverages: [String: ExponentialMovingAverage] { ema.map { ["generator": $0] } ?? [:] }
@@ -120,8 +159,13 @@ public final class StyleGANRecipe: GANRecipe {
     }
 
     public var randomStreams: [String: RandomGenerator] {
-        get { ["noise": noise, "regularizer": regularizerNoise, "synthesis": trainingNoise.generator] }
+        get {
+            var streams = ["noise": noise, "regularizer": regularizerNoise, "synthesis": trainingNoise.generator]
+            if augmentation != nil { streams["augment"] = augmentNoise }
+            return streams
+        }
         set {
+            augmentNoise = newValue["augment"] ?? augmentNoise
             noise = newValue["noise"] ?? noise
             regularizerNoise = newValue["regularizer"] ?? regularizerNoise
             trainingNoise.generator = newValue["synthesis"] ?? trainingNoise.generator
@@ -136,10 +180,19 @@ public final class StyleGANRecipe: GANRecipe {
         }
     }
 
-    public func stateTensors() -> [String: Tensor] { ["pl_mean": pathLengthMean] }
+    public func stateTensors() -> [String: Tensor] {
+        ["pl_mean": pathLengthMean].merging(augmentation?.stateTensors ?? [:]) { a, _ in a }
+    }
 
     public func restoreStateTensors(_ tensors: [String: Tensor]) throws {
-        if let saved = tensors["pl_mean"] { pathLengthMean.assign(saved.reshaped([])) }
+        if let saved = try AdaptiveAugmentation.values(tensors, "pl_mean", count: 1) { pathLengthMean.assign(Tensor(saved, shape: [])) }
+        try augmentation?.restore(tensors)
+    }
+
+    /// `images` as D sees them: augmented when ADA is on (a fresh draw each call).
+    func augmented(_ images: Tensor) -> Tensor {
+        guard let augmentation else { return images }
+        return augmentation(images, generator: &augmentNoise)
     }
 
     /// The moving average's decay after `imagesSeen` images (before this step's), for batches
@@ -200,12 +253,17 @@ public final class StyleGANRecipe: GANRecipe {
         let interval = config.regularizationInterval
         let regularize = config.r1Gamma > 0 && discriminatorStepCount % interval == 0
         var realOut = real, fakeOut = fake
+        // With ADA, R1 differentiates D∘augment at the real images, with the real batch's draw.
+        let realDraw = augmentation?.draw(for: real, generator: &augmentNoise)
+        let seenAsReal: (Tensor) -> Tensor = { x in realDraw.map { AugmentPipeline.apply(x, $0) } ?? x }
+        let seenFake = augmented(fake)
         let (lossD, gradsD) = valueAndGrad(optimizerD.parameters) {
-            realOut = discriminator(real)
-            fakeOut = discriminator(fake)
+            realOut = discriminator(seenAsReal(real))
+            fakeOut = discriminator(seenFake)
             var loss = config.loss.discriminatorLoss(real: realOut, fake: fakeOut)
             if regularize {
-                loss = loss + Regularizers.gradientNormPenalty(discriminator, at: real, gamma: config.r1Gamma) * Float(interval)
+                let r1 = Regularizers.gradientNormPenalty(at: real, gamma: config.r1Gamma) { discriminator(seenAsReal($0)) }
+                loss = loss + r1 * Float(interval)
             }
             return loss
         }
@@ -214,14 +272,18 @@ public final class StyleGANRecipe: GANRecipe {
         stats.fakeScore = config.loss.meanScore(fakeOut)
         if diagnostics { stats.recordGradientNorms(of: models[1], names: parameterNames.discriminator, gradients: gradsD) }
         if lossD.item.isFinite { optimizerD.update(gradsD) }
+        if augmentation != nil {
+            augmentation!.record(realScores: realOut)
+            stats.extra["ada_p"] = augmentation!.p
+        }
 
         // G: the loss through D on fresh latents, plus the path-length penalty on its steps.
         let zG = given?.generatorStep ?? latents(n)
         let penalizePaths = pathLengthWeight > 0 && (stepCount + 1) % Self.pathLengthInterval == 0
         var pathPenalty: Float = 0
         let (lossG, gradsG) = valueAndGrad(optimizerG.parameters) {
-            let out = discriminator(generator.synthesis(trainingStyles(zG), noise: &trainingNoise))
-            var loss = config.loss.generatorLoss(real: config.loss.generatorNeedsReal ? discriminator(real) : nil, fake: out)
+            let out = discriminator(augmented(generator.synthesis(trainingStyles(zG), noise: &trainingNoise)))
+            var loss = config.loss.generatorLoss(real: config.loss.generatorNeedsReal ? discriminator(augmented(real)) : nil, fake: out)
             if penalizePaths {
                 let penalty = pathLengthPenalty(batch: max(1, n / 2))
                 pathPenalty = penalty.item
@@ -234,6 +296,7 @@ public final class StyleGANRecipe: GANRecipe {
         if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.generator, gradients: gradsG) }
         if lossG.item.isFinite { optimizerG.update(gradsG) }
         stepCount += 1
+        if let ratio = augmentation?.adjust(afterSteps: stepCount, batch: n) { stats.extra["ada_rt"] = ratio }
         return stats
     }
 
