@@ -49,7 +49,8 @@ import Testing
                                                  "--out", root + "/odd"]), naming: "--batch 6")
     }
 
-    /// `--ada` (from `--augment-p 0.5`, fast `--ada-kimg`): p is logged every step and moves by
+    /// `--ada` (from `--augment-p 0.5`, fast `--ada-kimg`, on 16 of the 24 images with
+    /// `--train-images`): p is logged every step and moves by
     /// ±batch·4/(kimg·1000) after every 4th step by the sign of the logged r_t − target; a run
     /// stopped at step 6, between two moves of p, resumes to the bytes of one that never
     /// stopped; bad ADA flags get one line naming them.
@@ -59,7 +60,7 @@ import Testing
         let root = try Fixtures.temporaryDirectory()
         let base = ["train", "--model", "stylegan", "--data-dir", data, "--steps", "8", "--batch", "4", "--checkpoint-every", "6",
                     "--sample-every", "8", "--log-every", "1", "--sample-count", "4", "--seed", "5", "--regularization-interval", "3",
-                    "--ada", "--augment-p", "0.5", "--ada-kimg", "0.1"]
+                    "--ada", "--augment-p", "0.5", "--ada-kimg", "0.1", "--train-images", "16"]
         let whole = try cli.swiftgan(base + ["--out", root + "/whole"])
         #expect(whole.status == 0, "train failed: \(whole.error)")
         let records = try String(contentsOfFile: root + "/whole/log.jsonl", encoding: .utf8).split(separator: "\n").map {
@@ -67,6 +68,7 @@ import Testing
         }
         let p = records.map { $0["ada_p"] as! Double }
         let rt = records.map { $0["ada_rt"] as? Double }
+        #expect(records.map { $0["epoch"] as! Int } == [0, 0, 0, 0, 1, 1, 1, 1], "16 images make an epoch of 4 batches")
         #expect(p.count == 8 && p[0] == 0.5 && p[3] == 0.5)
         #expect(rt.enumerated().allSatisfy { ($0.offset == 3 || $0.offset == 7) == ($0.element != nil) }, "r_t after steps 4 and 8: \(rt)")
         let move = 4.0 * 4 / 100
@@ -84,6 +86,8 @@ import Testing
         cli.expectOneLineError(try cli.swiftgan(short + ["--ada", "--ada-pipeline", "bgcfnc"]), naming: "--ada-pipeline")
         cli.expectOneLineError(try cli.swiftgan(short + ["--ada", "--augment-p", "1.5"]), naming: "--augment-p")
         cli.expectOneLineError(try cli.swiftgan(short + ["--ada", "--ada-target", "1"]), naming: "--ada-target")
+        cli.expectOneLineError(try cli.swiftgan(short + ["--train-images", "25"]), naming: "--train-images")
+        cli.expectOneLineError(try cli.swiftgan(short + ["--train-images", "0"]), naming: "--train-images")
     }
 
     @Test func otherModelsRefuseTheStyleFlags() throws {
@@ -97,14 +101,14 @@ import Testing
                                                  "--npy", dir + "/x.npy"]), naming: "--noise")
     }
 
-    /// `--model progan` grows 4 → 32 (every 4 steps at batch 4 with --fade-images 16), and a run
+    /// `--progressive` (`--model progan`) grows 4 → 32 (every 4 steps at batch 4 with --fade-images 16), and a run
     /// stopped at step 21, a quarter into the last fade-in, resumes to the bytes of one that
     /// never stopped.
     @Test func progressiveGrowingTrainsTo32AndResumesMidFade() throws {
         let data = try Fixtures.temporaryDirectory()
         try TinyDataset.write(to: data, count: 24)
         let root = try Fixtures.temporaryDirectory()
-        let base = ["train", "--model", "progan", "--data-dir", data, "--steps", "28", "--batch", "4", "--fade-images", "16",
+        let base = ["train", "--progressive", "--data-dir", data, "--steps", "28", "--batch", "4", "--fade-images", "16",
                     "--checkpoint-every", "21", "--sample-every", "28", "--log-every", "1", "--sample-count", "4", "--seed", "2"]
         let whole = try cli.swiftgan(base + ["--out", root + "/whole"])
         #expect(whole.status == 0, "train failed: \(whole.error)")
@@ -127,5 +131,9 @@ import Testing
         let sample = try cli.swiftgan(["sample", "--weights", root + "/whole/generator.safetensors", "--n", "2", "--npy", root + "/s.npy"])
         #expect(sample.status == 0, "sample failed: \(sample.error)")
         #expect(try NPY.read(root + "/s.npy").shape == [2, 1, 32, 32])
+        let config = try String(contentsOfFile: root + "/whole/config.json", encoding: .utf8)
+        #expect(config.contains("\"model\" : \"progan\"") || config.contains("\"model\":\"progan\""), "--progressive is --model progan")
+        cli.expectOneLineError(try cli.swiftgan(["train", "--progressive", "--model", "dcgan", "--data-dir", data, "--steps", "1",
+                                                 "--out", root + "/both"]), naming: "--progressive")
     }
 }

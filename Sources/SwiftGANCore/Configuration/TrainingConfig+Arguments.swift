@@ -1,7 +1,8 @@
 /// Settings from command-line words, through the same field list as JSON files.
 extension TrainingConfig {
     /// Applies `--flag value`, `--flag=value` and (for switches) `--flag` words in order;
-    /// `--model` is applied first, so that the model's own settings are known.
+    /// `--model` is applied first, so that the model's own settings are known. A family's
+    /// selecting switch (`--progressive`) stands for `--model` with its name.
     public mutating func apply(arguments: [String]) throws {
         var words: [(flag: String, value: String?)] = []
         var i = 0
@@ -16,7 +17,8 @@ extension TrainingConfig {
             } else {
                 let flag = String(body)
                 let isSwitch = allFields.first { $0.flag == flag }?.isSwitch
-                    ?? ModelRegistry.families.flatMap(\.options).first { $0.flag == flag }?.isSwitch ?? false
+                    ?? ModelRegistry.families.flatMap(\.options).first { $0.flag == flag }?.isSwitch
+                    ?? ModelRegistry.families.contains { $0.selectingSwitch == flag }
                 if isSwitch {
                     words.append((flag, nil))
                 } else {
@@ -27,6 +29,7 @@ extension TrainingConfig {
             }
             i += 1
         }
+        try replaceSelectingSwitches(&words)
         let previousModel = model
         for (flag, value) in words where flag == "model" { try Self.fields[0].set(text: value ?? "", in: &self) }
         _ = try ModelRegistry.family(named: model)
@@ -43,6 +46,22 @@ extension TrainingConfig {
             } else {
                 try field.set(text: value ?? "", in: &self)
             }
+        }
+    }
+
+    /// Turns a family's selecting switch into `--model` with its name, refusing a value or a
+    /// `--model` that names another family.
+    private func replaceSelectingSwitches(_ words: inout [(flag: String, value: String?)]) throws {
+        for family in ModelRegistry.families {
+            guard let flag = family.selectingSwitch, let index = words.firstIndex(where: { $0.flag == flag }) else { continue }
+            guard words[index].value == nil || words[index].value == "true" else {
+                throw ConfigError("--\(flag) takes no value (it stands for --model \(family.name))")
+            }
+            if let named = words.last(where: { $0.flag == "model" })?.value, named != family.name {
+                throw ConfigError("--\(flag) trains --model \(family.name); it cannot be combined with --model \(named)")
+            }
+            words.removeAll { $0.flag == flag }
+            words.append(("model", family.name))
         }
     }
 

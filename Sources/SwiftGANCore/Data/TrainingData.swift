@@ -45,6 +45,9 @@ public final class TrainingData {
     public convenience init(config: TrainingConfig, warn: @escaping (String) -> Void) throws {
         let family = try ModelRegistry.family(named: config.model)
         let name = config.dataset ?? (config.dataDirectory == nil ? family.defaultDataset : nil)
+        if let name, config.trainImages != nil, Self.toyNames.contains(name) {
+            throw ConfigError("--train-images limits image datasets; \(name) draws its 2-D points afresh")
+        }
         if let name, let toy = ToyDistribution(rawValue: name) {
             self.init(name: name, source: .toy(toy), test: nil, batchSize: config.batchSize, seed: config.seed)
         } else if name == "ring8-grid25" {
@@ -53,7 +56,9 @@ public final class TrainingData {
         } else {
             let loaded = try DatasetCatalog.load(name: name, directory: config.dataDirectory, channels: config.channels,
                                                  resolution: config.resolution, warn: warn)
-            self.init(name: loaded.name, source: Source(loaded.train), test: loaded.test.map(Source.init),
+            var train = Source(loaded.train)
+            if let limit = config.trainImages { train = try train.prefix(limit, of: loaded.name) }
+            self.init(name: loaded.name, source: train, test: loaded.test.map(Source.init),
                       batchSize: config.batchSize, seed: config.seed)
         }
         for (label, count) in counts where config.batchSize > count {
@@ -203,6 +208,22 @@ extension TrainingData.Source {
         case .images(let c): self = .images(c)
         case .paired(let a, let b): self = .paired(a: a, b: b)
         case .unpaired(let a, let b): self = .unpaired(a: a, b: b)
+        }
+    }
+
+    /// The first `limit` training images of each collection (`--train-images`).
+    func prefix(_ limit: Int, of name: String) throws -> Self {
+        func first(_ c: any ImageCollection, _ label: String) throws -> any ImageCollection {
+            guard limit <= c.count else {
+                throw ConfigError("--train-images \(limit) exceeds the \(c.count) training images of \(label)")
+            }
+            return limit == c.count ? c : ImagePrefix(c, count: limit)
+        }
+        switch self {
+        case .images(let c): return .images(try first(c, name))
+        case .paired(let a, let b): return .paired(a: try first(a, name), b: try first(b, name))
+        case .unpaired(let a, let b): return .unpaired(a: try first(a, "\(name) A"), b: try first(b, "\(name) B"))
+        case .toy, .toyUnpaired: return self
         }
     }
 }

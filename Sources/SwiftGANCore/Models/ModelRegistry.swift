@@ -44,8 +44,12 @@ public struct ModelFamily: @unchecked Sendable {
     /// Builds an untrained image-to-image generator, as a weights file's metadata describes it;
     /// nil for families that do not translate images.
     public let makeTranslator: (([String: String]) throws -> any ImageTranslator)?
+    /// A switch that selects this family as `--model name` does (progan: `--progressive`); nil
+    /// for none.
+    public let selectingSwitch: String?
 
-    public init(name: String, summary: String, options: [ConfigField] = [], layout: BatchLayout, minimumBatchSize: Int = 2,
+    public init(name: String, summary: String, selectingSwitch: String? = nil, options: [ConfigField] = [], layout: BatchLayout,
+                minimumBatchSize: Int = 2,
                 defaultDataset: String = "mnist",
                 defaultShape: DataShape, defaults: [String: JSONValue] = [:],
                 validate: @escaping (TrainingConfig) throws -> Void = { _ in },
@@ -54,6 +58,7 @@ public struct ModelFamily: @unchecked Sendable {
                 makeRecipe: @escaping (TrainingConfig, DataShape) throws -> any GANRecipe) {
         self.name = name
         self.summary = summary
+        self.selectingSwitch = selectingSwitch
         self.options = options
         self.layout = layout
         self.minimumBatchSize = minimumBatchSize

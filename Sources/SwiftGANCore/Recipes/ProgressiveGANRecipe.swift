@@ -1,7 +1,7 @@
 import SwiftGANEngine
 import SwiftGANNN
 
-/// Progressive growing (Karras et al., ProGAN; `--model progan`): `ProgressiveGenerator` and
+/// Progressive growing (Karras et al., ProGAN; `--model progan`, or `--progressive`): `ProgressiveGenerator` and
 /// `ProgressiveDiscriminator` trained at 4×4 first, each next level (8, 16, 32) faded in over
 /// `--fade-images` training images and then trained as many more at full strength. The stage
 /// follows from the images seen (the step count times the batch), so a resumed run, mid-fade or
@@ -28,7 +28,8 @@ public final class ProgressiveGANRecipe: GANRecipe {
 
     public static let family = ModelFamily(
         name: "progan",
-        summary: "progressive growing (ProGAN): 4×4 → 32×32 with fade-in, WGAN-GP; 28×28 data is padded",
+        summary: "progressive growing (ProGAN; also --progressive): 4×4 → 32×32 with fade-in, WGAN-GP; 28×28 data is padded",
+        selectingSwitch: "progressive",
         options: [ConfigField(option: "fadeImages", default: 60_000, help: "Training images per fade-in, and per stable phase after it.")],
         layout: .images, defaultShape: DataShape(sample: [1, 32, 32]),
         defaults: ["loss": .string(GANLoss.wganGP.rawValue), "learningRateD": .double(0.001), "learningRateG": .double(0.001),

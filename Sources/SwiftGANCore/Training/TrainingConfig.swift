@@ -15,6 +15,8 @@ public struct TrainingConfig: Sendable, Equatable {
     public var dataDirectory: String?
     public var channels: Int?
     public var resolution: Int?
+    /// Train on the first this many training images only (nil: all).
+    public var trainImages: Int?
     public var steps = 5000
     public var batchSize = 64
     public var seed: UInt64 = 0
@@ -71,6 +73,7 @@ public struct TrainingConfig: Sendable, Equatable {
         ConfigField("dataDirectory", \.dataDirectory, flag: "data-dir", help: "IDX files or an image folder (see DATASETS)."),
         ConfigField("channels", \.channels, help: "Image channels of a folder: 1 or 3 (default: the images' own)."),
         ConfigField("resolution", \.resolution, help: "Resize and center-crop folder images to this side (default: their size)."),
+        ConfigField("trainImages", \.trainImages, help: "Train on the first N training images only (limited-data runs; default: all)."),
         ConfigField("steps", \.steps, help: "Training steps (D steps and one G step each)."),
         ConfigField("batchSize", \.batchSize, flag: "batch", help: "Batch size."),
         ConfigField("seed", \.seed, help: "Random seed for weights, latents and data order."),
@@ -186,6 +189,7 @@ public struct TrainingConfig: Sendable, Equatable {
         try check(sampleCount > 1 && sampleCount <= 1024, "sampleCount", "must be in 2...1024")
         try check(channels.map { $0 == 1 || $0 == 3 } ?? true, "channels", "must be 1 or 3")
         try check(resolution.map { (4...1024).contains($0) } ?? true, "resolution", "must be in 4...1024")
+        try check(trainImages.map { $0 >= 1 } ?? true, "trainImages", "must be at least 1")
         try validateDiffAugment(family: family)
         try family.validate(self)
     }
