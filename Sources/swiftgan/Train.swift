@@ -115,6 +115,7 @@ struct Train: ParsableCommand {
             let resolved = try TrainingConfig.resolve(file: config, arguments: settings)
             run = try TrainingRun(config: resolved, directory: out!, overwrite: overwrite)
         }
+        if run.config.evalEvery > 0 && run.writes { run.monitor = try EvaluatorMonitor(config: run.config, data: run.data) }
         let signals = StopSignals.install()
         let summary = try run.run(stoppingWhen: { signals.received != nil })
         stopSignal = signals.received

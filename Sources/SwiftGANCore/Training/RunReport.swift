@@ -1,11 +1,13 @@
 import Foundation
 import SwiftGANImages
 
-/// The self-contained HTML page of a run: configuration, final figures, loss curve and the
-/// sample grids, images embedded so the file can be mailed or opened anywhere.
+/// The self-contained HTML page of a run: configuration, final figures, loss curve, the
+/// figures measured during training (`--eval-every`) and the sample grids, images embedded so
+/// the file can be mailed or opened anywhere.
 public enum RunReport {
     public static func html(title: String, configJSON: String, summary: [(String, String)],
-                            lossCurveSVG: String, samples: [(String, Data)]) -> String {
+                            lossCurveSVG: String, measurementSVGs: [String] = [], samples: [(String, Data)]) -> String {
+        let measured = measurementSVGs.isEmpty ? "" : "<h2>Measured during training</h2>\n" + measurementSVGs.joined(separator: "\n")
         let rows = summary.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined()
         let images = samples.map { name, png in
             "<figure><img src=\"data:image/png;base64,\(png.base64EncodedString())\" alt=\"\(escape(name))\"><figcaption>\(escape(name))</figcaption></figure>"
@@ -20,6 +22,7 @@ public enum RunReport {
         <table>\(rows)</table>
         <h2>Losses</h2>
         \(lossCurveSVG)
+        \(measured)
         <h2>Samples (fixed z)</h2>
         \(images)
         <h2>Configuration</h2><pre>\(escape(configJSON))</pre>

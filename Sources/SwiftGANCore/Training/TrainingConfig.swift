@@ -62,6 +62,12 @@ public struct TrainingConfig: Sendable, Equatable {
     public var checkpointEvery = 1000
     public var keepCheckpoints = 3
     public var sampleCount = 64
+    /// Measure FID, precision and recall every this many steps (0: never); see `TrainingMonitor`.
+    public var evalEvery = 0
+    /// Generated (and real) images per training-time measurement.
+    public var evalSamples = 2000
+    /// An evaluator network file for training-time measurement (nil: the shipped one of the dataset).
+    public var evaluatorFile: String?
 
     /// The model family's own settings, by key (see `ModelFamily.options`).
     public var options: [String: JSONValue] = [:]
@@ -107,6 +113,9 @@ public struct TrainingConfig: Sendable, Equatable {
         ConfigField("checkpointEvery", \.checkpointEvery, help: "Save a checkpoint every N steps."),
         ConfigField("keepCheckpoints", \.keepCheckpoints, help: "Checkpoints to keep."),
         ConfigField("sampleCount", \.sampleCount, help: "Images in the sample panel."),
+        ConfigField("evalEvery", \.evalEvery, help: "Measure FID, precision and recall with the evaluator every N steps and at the end (0: never)."),
+        ConfigField("evalSamples", \.evalSamples, help: "Generated and real images per measurement (compare FIDs at equal n only)."),
+        ConfigField("evaluatorFile", \.evaluatorFile, flag: "evaluator", help: "Evaluator network for --eval-every (default: the dataset's shipped one)."),
     ]
 
     public init() {}
@@ -187,6 +196,8 @@ public struct TrainingConfig: Sendable, Equatable {
         try check(unrolledSteps >= 0, "unrolledSteps", "must not be negative")
         try check(orthogonalRegularization >= 0, "orthogonalRegularization", "must not be negative")
         try check(sampleCount > 1 && sampleCount <= 1024, "sampleCount", "must be in 2...1024")
+        try check(evalEvery >= 0, "evalEvery", "must not be negative")
+        try check(evalSamples >= 10 && evalSamples <= 100_000, "evalSamples", "must be in 10...100000")
         try check(channels.map { $0 == 1 || $0 == 3 } ?? true, "channels", "must be 1 or 3")
         try check(resolution.map { (4...1024).contains($0) } ?? true, "resolution", "must be in 4...1024")
         try check(trainImages.map { $0 >= 1 } ?? true, "trainImages", "must be at least 1")

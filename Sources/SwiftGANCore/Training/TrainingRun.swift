@@ -22,6 +22,9 @@ public final class TrainingRun {
     public let data: TrainingData
     /// Print progress and alarms.
     public var showProgress = true
+    /// Measures the generator every `config.evalEvery` steps (required when that is set; the
+    /// `swiftgan` command sets the evaluator's, `EvaluatorMonitor`).
+    public var monitor: (any TrainingMonitor)?
     private var alarms: TrainingAlarms
     private let startStep: Int
     /// Whether this process writes the run directory: always, except on the data-parallel
@@ -141,6 +144,10 @@ public final class TrainingRun {
         let group = DataParallel.current
         let log = writes ? try JSONLinesLog(path: directory.file("log.jsonl"), keepingStepsUpTo: startStep) : nil
         var history = JSONLinesLog.lossHistory(directory.file("log.jsonl"))
+        var measurements = MeasurementHistory(log: directory.file("log.jsonl"))
+        if config.evalEvery > 0 && writes && monitor == nil {
+            throw ConfigError("--eval-every needs a TrainingMonitor: set TrainingRun.monitor (the swiftgan command sets the evaluator's)")
+        }
         var fixedRNG = RandomGenerator(seed: config.seed &+ 0xF1CED)
         let reference = data.referenceBatch(config.sampleCount)
         let fixed = recipe.panelInputs(count: config.sampleCount, reference: reference, generator: &fixedRNG)
@@ -186,6 +193,14 @@ public final class TrainingRun {
                                 "high_quality": .number(evaluation.highQualityFraction)])
                 }
             }
+            if writes, let monitor, config.evalEvery > 0, step % config.evalEvery == 0 || step == config.steps {
+                let figures = try monitor.measure(recipe, data: data, step: step)
+                measurements.append(step: step, figures)
+                var record: [String: JSONLinesLog.Value] = ["step": .number(Double(step)), "eval": .number(1)]
+                for (name, value) in figures { record[name] = .number(value) }
+                try log?.append(record)
+                if showProgress { FileHandle.standardError.write(Data("step \(step): \(Self.describe(figures)) (\(monitor.description))\n".utf8)) }
+            }
             let stopping = step < config.steps && (group.map { $0.any(shouldStop()) } ?? shouldStop())
             if writes && (step % config.checkpointEvery == 0 || step == config.steps || stopping) {
                 try Checkpoint.save(trainer, data: data.state, alarms: alarms, in: directory.file("checkpoints"),
@@ -198,7 +213,10 @@ public final class TrainingRun {
             if stopping { finalStep = step; break }
         }
         let seconds = Date().timeIntervalSince(start)
-        if writes { try writeReport(history: history, sampleFiles: sampleFiles, seconds: seconds, step: finalStep, last: last, toy: toyEvaluation) }
+        if writes {
+            try writeReport(history: history, sampleFiles: sampleFiles, seconds: seconds, step: finalStep, last: last, toy: toyEvaluation,
+                            measurements: measurements)
+        }
         return Summary(steps: finalStep, stopped: finalStep < config.steps, seconds: seconds, finalLossD: last.lossD, finalLossG: last.lossG,
                        directory: directory.path, samplePath: directory.file("samples/latest.png"),
                        alarms: alarms.raised, toyEvaluation: toyEvaluation)
@@ -250,8 +268,33 @@ public final class TrainingRun {
         return (try directory.savePanel(png, step: step), target.evaluate(generated))
     }
 
+    /// Figures as "FID 45.20, precision 0.610, recall 0.550" (FID first, then by name).
+    static func describe(_ figures: [String: Double]) -> String {
+        figures.sorted { ($0.key == "fid" ? "" : $0.key) < ($1.key == "fid" ? "" : $1.key) }.map { name, value in
+            name == "fid" ? String(format: "FID %.2f", value) : String(format: "%@ %.3f", name, value)
+        }.joined(separator: ", ")
+    }
+
+    /// The plots of the training-time measurements: FID, and the other figures together.
+    private func measurementPlots(_ m: MeasurementHistory) -> [String] {
+        guard !m.steps.isEmpty else { return [] }
+        let palette = ["#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+        let others = Set(m.figures.flatMap(\.keys)).subtracting(["fid"]).sorted()
+        var plots: [String] = []
+        if !m.series("fid").isEmpty {
+            plots.append(LinePlot(title: "FID during training (\(monitor?.description ?? "evaluator"))", xLabel: "step",
+                                  series: [.init(name: "FID", points: m.series("fid"), color: "#d62728")]).svg())
+        }
+        if !others.isEmpty {
+            plots.append(LinePlot(title: "precision and recall during training", xLabel: "step", series: others.enumerated().map { i, name in
+                .init(name: name, points: m.series(name), color: palette[i % palette.count])
+            }).svg())
+        }
+        return plots
+    }
+
     private func writeReport(history: [(step: Int, d: Float, g: Float)], sampleFiles: [String], seconds: Double, step: Int,
-                             last: StepStatistics, toy: ToyDistribution.Evaluation?) throws {
+                             last: StepStatistics, toy: ToyDistribution.Evaluation?, measurements: MeasurementHistory) throws {
         let plot = LinePlot(title: "\(config.model) on \(data.name): losses", xLabel: "step", series: [
             .init(name: "D loss", points: history.map { (Double($0.step), Double($0.d)) }, color: "#1f77b4"),
             .init(name: "G loss", points: history.map { (Double($0.step), Double($0.g)) }, color: "#d62728"),
@@ -260,7 +303,11 @@ public final class TrainingRun {
         let shown = sampleFiles.count <= 6 ? sampleFiles : Array(sampleFiles.prefix(2) + sampleFiles.suffix(4))
         let samples = try shown.map { ($0, try AtomicFile.read(directory.file($0))) }
         let configJSON = (try? String(contentsOfFile: directory.file("config.json"), encoding: .utf8)) ?? ""
-        var summary: [(String, String)] = [
+        var summary: [(String, String)] = []
+        if let final = measurements.figures.last, let at = measurements.steps.last {
+            summary.append(("measured at step \(at)", "\(Self.describe(final)) (\(monitor?.description ?? "evaluator"))"))
+        }
+        summary += [
             ("steps", step == config.steps ? "\(step)" : "\(step) of \(config.steps) (stopped; --resume continues it)"), ("time (this session)", ProgressLine.duration(seconds)),
             ("final D loss", String(format: "%.4f", last.lossD)), ("final G loss", String(format: "%.4f", last.lossG)),
             ("final D(x)", String(format: "%.3f", last.realScore)), ("final D(G(z))", String(format: "%.3f", last.fakeScore)),
@@ -272,7 +319,7 @@ public final class TrainingRun {
         }
         summary.append(("alarms", alarms.raised.isEmpty ? "none" : alarms.raised.map(\.description).joined(separator: "; ")))
         let html = RunReport.html(title: "SwiftGAN run: \(config.model) on \(data.name)", configJSON: configJSON,
-                                  summary: summary, lossCurveSVG: plot, samples: samples)
+                                  summary: summary, lossCurveSVG: plot, measurementSVGs: measurementPlots(measurements), samples: samples)
         try AtomicFile.write(Data(html.utf8), to: directory.file("report.html"))
     }
 }

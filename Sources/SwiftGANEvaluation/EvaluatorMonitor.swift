@@ -1,0 +1,64 @@
+import SwiftGANCore
+import SwiftGANData
+import SwiftGANEngine
+
+/// `--eval-every`'s measurement: FID, precision and recall of `count` generated images against
+/// as many real ones (the test split's first, else the training images'), in an evaluator
+/// network's features: the dataset's shipped evaluator, or `--evaluator FILE`. The real
+/// features are extracted once; every measurement draws the same latents (a fixed stream of
+/// its own), so the curve shows the generator changing rather than the draw, and training's own
+/// random streams are left alone. FIDs from a few thousand samples are biased upwards: compare
+/// them within a run, or between runs at the same `--eval-samples`.
+///
+/// ```swift
+/// let run = try TrainingRun(config: config, directory: "runs/dcgan")
+/// run.monitor = try EvaluatorMonitor(config: run.config, data: run.data)
+/// try run.run()   // log.jsonl gets {"eval": 1, "fid": …, "precision": …, "recall": …} records
+/// ```
+public final class EvaluatorMonitor: TrainingMonitor {
+    public let evaluator: EvaluatorNetwork
+    public let count: Int
+    public let description: String
+    private let realFeatures: Tensor
+    /// Images generated per batch while measuring.
+    public static let generationBatch = 250
+    static let seed: UInt64 = 0x5EED_E7A1
+
+    public init(config: TrainingConfig, data: TrainingData) throws {
+        if let file = config.evaluatorFile {
+            evaluator = try EvaluatorNetwork.load(evaluatorFile: file)
+        } else if let known = ImageDataset.Known(rawValue: data.name) {
+            evaluator = try EvaluatorNetwork.pretrained(for: known)
+        } else {
+            throw MetricError("--eval-every: no shipped evaluator for \(data.name) (there are for mnist and fashion-mnist); give --evaluator FILE (made by swiftgan evaluator train)")
+        }
+        let (real, split): (any ImageCollection, String)
+        switch (data.test, data.source) {
+        case (.images(let c)?, _): (real, split) = (c, "test")
+        case (nil, .images(let c)): (real, split) = (c, "training")
+        default: throw MetricError("--eval-every measures generators of single images; \(data.name) holds 2-D points or image pairs")
+        }
+        guard real.imageShape == evaluator.inputShape else {
+            throw MetricError("--eval-every: \(data.name)'s images are \(real.imageShape.map(String.init).joined(separator: "×")) but the evaluator takes \(evaluator.inputShape.map(String.init).joined(separator: "×"))")
+        }
+        count = min(config.evalSamples, real.count)
+        realFeatures = evaluator.extract(from: real, indices: Array(0..<count)).features
+        description = "\(data.name) \(split) images, \(count) each"
+    }
+
+    public func measure(_ recipe: any GANRecipe, data: TrainingData, step: Int) throws -> [String: Double] {
+        var rng = RandomGenerator(seed: Self.seed)
+        var parts: [Tensor] = []
+        var made = 0
+        while made < count {
+            let k = min(Self.generationBatch, count - made)
+            let inputs = recipe.panelInputs(count: k, reference: data.referenceBatch(k), generator: &rng)
+            parts.append(withNoGrad { recipe.panel(inputs).images })
+            made += k
+        }
+        let images = Tensor.concat(parts, axis: 0)
+        try evaluator.checkInput(images.shape, "--eval-every: the generated images")
+        let report = try MetricReport.compare(real: realFeatures, fake: evaluator.extract(images).features, metrics: [.fid, .pr])
+        return ["fid": report.fid!, "precision": report.precision!, "recall": report.recall!]
+    }
+}
