@@ -2,7 +2,8 @@ import SwiftGANCore
 import SwiftGANData
 import SwiftGANEngine
 
-/// `--eval-every`'s measurement: FID, precision and recall of `count` generated images against
+/// `--eval-every`'s measurement: FID, precision, recall and the evaluator's classes covered
+/// (`modes`) of `count` generated images against
 /// as many real ones (the test split's first, else the training images'), in an evaluator
 /// network's features: the dataset's shipped evaluator, or `--evaluator FILE`. The real
 /// features are extracted once; every measurement draws the same latents (a fixed stream of
@@ -46,7 +47,19 @@ public final class EvaluatorMonitor: TrainingMonitor {
         description = "\(data.name) \(split) images, \(count) each"
     }
 
+    /// FID, precision, recall and the evaluator classes covered (`modes`); for an ensemble, also
+    /// each member's under `member<k>.`, so the report compares the mixture with one generator.
     public func measure(_ recipe: any GANRecipe, data: TrainingData, step: Int) throws -> [String: Double] {
+        var figures = try measureOne(recipe, data: data)
+        if let ensemble = recipe as? EnsembleRecipe {
+            for (k, member) in ensemble.members.enumerated() {
+                for (name, value) in try measureOne(member, data: data) { figures["member\(k).\(name)"] = value }
+            }
+        }
+        return figures
+    }
+
+    private func measureOne(_ recipe: any GANRecipe, data: TrainingData) throws -> [String: Double] {
         var rng = RandomGenerator(seed: Self.seed)
         var parts: [Tensor] = []
         var made = 0
@@ -58,7 +71,9 @@ public final class EvaluatorMonitor: TrainingMonitor {
         }
         let images = Tensor.concat(parts, axis: 0)
         try evaluator.checkInput(images.shape, "--eval-every: the generated images")
-        let report = try MetricReport.compare(real: realFeatures, fake: evaluator.extract(images).features, metrics: [.fid, .pr])
-        return ["fid": report.fid!, "precision": report.precision!, "recall": report.recall!]
+        let (features, probabilities) = evaluator.extract(images)
+        let report = try MetricReport.compare(real: realFeatures, fake: features, metrics: [.fid, .pr])
+        let modes = ClassStatistics.modes(probabilities: probabilities).modesCovered
+        return ["fid": report.fid!, "precision": report.precision!, "recall": report.recall!, "modes": Double(modes)]
     }
 }

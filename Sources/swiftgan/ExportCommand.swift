@@ -68,6 +68,9 @@ struct ExportCommand: ParsableCommand {
             } else {
                 if side != nil { throw ValidationErrorLine(message: "--side is for pix2pix and cyclegan generators") }
                 let (family, generator) = try ModelRegistry.generator(forWeights: weights, model: model)
+                if let ensemble = generator as? GeneratorEnsemble {
+                    throw ValidationErrorLine(message: "\(weights): an ensemble of \(ensemble.members.count) generators; ONNX export takes one (a member's file is in the run's checkpoints, member<k>.generator.safetensors)")
+                }
                 try generator.load(from: weights)
                 if style.noise == .random {
                     throw ValidationErrorLine(message: "--noise random: an exported model is deterministic; fix its noise with --noise const or none")

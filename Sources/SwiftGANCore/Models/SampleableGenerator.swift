@@ -99,7 +99,11 @@ extension ModelRegistry {
         guard let make = family.makeGenerator else {
             throw ConfigError("\(path): model \(family.name) has no latent generator to sample")
         }
-        return (family, try make(metadata))
+        guard let members = metadata[GeneratorEnsemble.metadataKey] else { return (family, try make(metadata)) }
+        guard let count = Int(members), (2...16).contains(count) else {
+            throw ConfigError("\(path): \(GeneratorEnsemble.metadataKey) must be a member count in 2...16, got '\(members)'")
+        }
+        return (family, GeneratorEnsemble(try (0..<count).map { _ in try make(metadata) }))
     }
 }
 

@@ -154,10 +154,33 @@ public protocol GANRecipe: AnyObject {
     /// Whether the step trains on `DataParallel.localRows` of each global batch and latent draw,
     /// so that `mpirun` can split it across processes.
     var splitsBatchesAcrossRanks: Bool { get }
+    /// The weights files a run writes beside its checkpoints: by default each model and, for
+    /// those with one, its moving average (`<name>_ema`).
+    var weightsFiles: [WeightsFile] { get }
+}
+
+/// A weights file of a run: its name (without `.safetensors`), the model it holds, and the
+/// metadata it adds to the recipe's.
+public struct WeightsFile {
+    public let name: String
+    public let model: String
+    public let role: NamedModel.Role
+    public let module: Module
+    public let metadata: [String: String]
+
+    public init(name: String, model: String, role: NamedModel.Role, module: Module, metadata: [String: String] = [:]) {
+        (self.name, self.model, self.role, self.module, self.metadata) = (name, model, role, module, metadata)
+    }
 }
 
 extension GANRecipe {
     public var splitsBatchesAcrossRanks: Bool { false }
+    public var weightsFiles: [WeightsFile] {
+        models.flatMap { model in
+            [WeightsFile(name: model.name, model: model.name, role: model.role, module: model.module)]
+                + (movingAverages[model.name].map { [WeightsFile(name: model.name + "_ema", model: model.name, role: model.role, module: $0.average)] } ?? [])
+        }
+    }
     public var movingAverages: [String: ExponentialMovingAverage] { [:] }
     public var lossNames: [String] { [] }
     public var architectureMetadata: [String: String] { [:] }

@@ -18,7 +18,8 @@ public final class GANTrainer {
     public init(config: TrainingConfig, data shape: DataShape) throws {
         self.config = config
         family = try ModelRegistry.family(named: config.model)
-        recipe = try family.makeRecipe(config, shape)
+        recipe = config.ensemble > 1 ? try EnsembleRecipe(count: config.ensemble, config: config, family: family, shape: shape)
+                                     : try family.makeRecipe(config, shape)
     }
 
     /// One training step.

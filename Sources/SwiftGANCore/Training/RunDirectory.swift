@@ -160,11 +160,10 @@ public struct RunDirectory {
     /// Writes the latest weights of every model at the top of the run directory (moving
     /// averages too), with the architecture in their metadata.
     public func saveWeights(_ trainer: GANTrainer) throws {
-        for model in trainer.recipe.models {
-            try model.module.save(to: file("\(model.name).safetensors"), metadata: trainer.metadata(for: model.name))
-            if let ema = trainer.recipe.movingAverages[model.name] {
-                try ema.average.save(to: file("\(model.name)_ema.safetensors"), metadata: trainer.metadata(for: model.name))
-            }
+        for weights in trainer.recipe.weightsFiles {
+            var metadata = trainer.metadata(for: weights.model).merging(weights.metadata) { _, added in added }
+            metadata[WeightsMetadata.kind] = weights.role.rawValue
+            try weights.module.save(to: file("\(weights.name).safetensors"), metadata: metadata)
         }
     }
 }

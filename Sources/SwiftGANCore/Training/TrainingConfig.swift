@@ -62,6 +62,8 @@ public struct TrainingConfig: Sendable, Equatable {
     public var checkpointEvery = 1000
     public var keepCheckpoints = 3
     public var sampleCount = 64
+    /// Generators trained side by side and sampled as a mixture (1: one GAN); see `EnsembleRecipe`.
+    public var ensemble = 1
     /// Measure FID, precision and recall every this many steps (0: never); see `TrainingMonitor`.
     public var evalEvery = 0
     /// Generated (and real) images per training-time measurement.
@@ -113,6 +115,7 @@ public struct TrainingConfig: Sendable, Equatable {
         ConfigField("checkpointEvery", \.checkpointEvery, help: "Save a checkpoint every N steps."),
         ConfigField("keepCheckpoints", \.keepCheckpoints, help: "Checkpoints to keep."),
         ConfigField("sampleCount", \.sampleCount, help: "Images in the sample panel."),
+        ConfigField("ensemble", \.ensemble, help: "Train K GANs (seeds seed…seed+K-1) and sample their generators as one mixture."),
         ConfigField("evalEvery", \.evalEvery, help: "Measure FID, precision and recall with the evaluator every N steps and at the end (0: never)."),
         ConfigField("evalSamples", \.evalSamples, help: "Generated and real images per measurement (compare FIDs at equal n only)."),
         ConfigField("evaluatorFile", \.evaluatorFile, flag: "evaluator", help: "Evaluator network for --eval-every (default: the dataset's shipped one)."),
@@ -197,6 +200,10 @@ public struct TrainingConfig: Sendable, Equatable {
         try check(orthogonalRegularization >= 0, "orthogonalRegularization", "must not be negative")
         try check(sampleCount > 1 && sampleCount <= 1024, "sampleCount", "must be in 2...1024")
         try check(evalEvery >= 0, "evalEvery", "must not be negative")
+        try check((1...16).contains(ensemble), "ensemble", "must be in 1...16")
+        if ensemble > 1 && family.makeGenerator == nil {
+            throw ConfigError("--ensemble [ensemble] mixes generators of latents; model \(model) has none to mix")
+        }
         try check(evalSamples >= 10 && evalSamples <= 100_000, "evalSamples", "must be in 10...100000")
         try check(channels.map { $0 == 1 || $0 == 3 } ?? true, "channels", "must be 1 or 3")
         try check(resolution.map { (4...1024).contains($0) } ?? true, "resolution", "must be in 4...1024")

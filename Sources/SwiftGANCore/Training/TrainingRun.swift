@@ -268,29 +268,37 @@ public final class TrainingRun {
         return (try directory.savePanel(png, step: step), target.evaluate(generated))
     }
 
-    /// Figures as "FID 45.20, precision 0.610, recall 0.550" (FID first, then by name).
+    /// Figures as "FID 45.20, precision 0.610, recall 0.550, modes 10" (an ensemble's members'
+    /// figures are left to the plots and the log).
     static func describe(_ figures: [String: Double]) -> String {
-        figures.sorted { ($0.key == "fid" ? "" : $0.key) < ($1.key == "fid" ? "" : $1.key) }.map { name, value in
-            name == "fid" ? String(format: "FID %.2f", value) : String(format: "%@ %.3f", name, value)
-        }.joined(separator: ", ")
+        let order = ["fid", "precision", "recall", "modes"]
+        return figures.sorted { (order.firstIndex(of: $0.key) ?? order.count, $0.key) < (order.firstIndex(of: $1.key) ?? order.count, $1.key) }
+            .filter { !$0.key.contains(".") }
+            .map { name, value in
+                switch name {
+                case "fid": String(format: "FID %.2f", value)
+                case "modes": "modes \(Int(value))"
+                default: String(format: "%@ %.3f", name, value)
+                }
+            }.joined(separator: ", ")
     }
 
-    /// The plots of the training-time measurements: FID, and the other figures together.
+    /// The plots of the training-time measurements: FID, precision and recall, and modes
+    /// covered, each with every series of that figure (an ensemble's members too).
     private func measurementPlots(_ m: MeasurementHistory) -> [String] {
-        guard !m.steps.isEmpty else { return [] }
-        let palette = ["#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
-        let others = Set(m.figures.flatMap(\.keys)).subtracting(["fid"]).sorted()
-        var plots: [String] = []
-        if !m.series("fid").isEmpty {
-            plots.append(LinePlot(title: "FID during training (\(monitor?.description ?? "evaluator"))", xLabel: "step",
-                                  series: [.init(name: "FID", points: m.series("fid"), color: "#d62728")]).svg())
-        }
-        if !others.isEmpty {
-            plots.append(LinePlot(title: "precision and recall during training", xLabel: "step", series: others.enumerated().map { i, name in
+        let palette = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f"]
+        let names = Set(m.figures.flatMap(\.keys)).sorted { ($0.contains(".") ? 1 : 0, $0) < ($1.contains(".") ? 1 : 0, $1) }
+        let against = monitor?.description ?? "evaluator"
+        let groups: [(title: String, suffixes: [String])] = [("FID during training (\(against))", ["fid"]),
+                                                              ("precision and recall during training", ["precision", "recall"]),
+                                                              ("evaluator classes covered during training", ["modes"])]
+        return groups.compactMap { title, suffixes in
+            let shown = names.filter { name in suffixes.contains { name == $0 || name.hasSuffix("." + $0) } }
+            guard !shown.isEmpty, !m.steps.isEmpty else { return nil }
+            return LinePlot(title: title, xLabel: "step", series: shown.enumerated().map { i, name in
                 .init(name: name, points: m.series(name), color: palette[i % palette.count])
-            }).svg())
+            }).svg()
         }
-        return plots
     }
 
     private func writeReport(history: [(step: Int, d: Float, g: Float)], sampleFiles: [String], seconds: Double, step: Int,
