@@ -35,10 +35,11 @@ wrk.headers["Content-Type"] = "application/json"
 LUA
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
 before=$(rss)
-for _ in 1 2 3 4 5 6; do
+for round in 1 2 3 4 5 6; do
   wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/post.lua" "$url/v1/generate" >/dev/null
   settled=$before; before=$(rss)
   [ $(( (before - settled) * 50 )) -lt "$settled" ] && break
+  [ "$round" = 6 ] && echo "load-test: memory still grew in the last warm-up round; measuring from here"
 done
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/post.lua" --latency "$url/v1/generate" >"$work/wrk.txt"
 after=$(rss)

@@ -2,7 +2,8 @@ import SwiftGANEngine
 
 /// The first `count` images of a collection (with their labels): the limited-data setting of
 /// ADA's and DiffAugment's experiments (`--train-images N`). The built-in datasets come in no
-/// particular order of class, so a prefix is a fair sample of them.
+/// particular order of class, so a prefix is a fair sample of them; a folder sorted by class
+/// is not.
 public struct ImagePrefix: ImageCollection {
     public let base: any ImageCollection
     public let count: Int

@@ -25,6 +25,22 @@ public final class EvaluatorMonitor: TrainingMonitor {
     public static let generationBatch = 250
     static let seed: UInt64 = 0x5EED_E7A1
 
+    /// Refuses, before a run directory is made, what `init` would refuse for its settings alone:
+    /// a family that makes no images, an unreadable `--evaluator`, a named dataset without a
+    /// shipped evaluator. (A directory's data is known only once loaded; `init` checks it.)
+    public static func check(_ config: TrainingConfig) throws {
+        guard config.evalEvery > 0 else { return }
+        let family = try ModelRegistry.family(named: config.model)
+        guard family.layout == .images, family.defaultShape.sample.count == 3 else {
+            throw MetricError("--eval-every measures generators of single images; model \(family.name) makes \(family.layout == .images ? "2-D points" : "translations")")
+        }
+        if let file = config.evaluatorFile {
+            _ = try EvaluatorNetwork.load(evaluatorFile: file)
+        } else if let name = config.dataset ?? (config.dataDirectory == nil ? family.defaultDataset : nil), ImageDataset.Known(rawValue: name) == nil {
+            throw MetricError("--eval-every: no shipped evaluator for \(name) (there are for mnist and fashion-mnist); give --evaluator FILE (made by swiftgan evaluator train)")
+        }
+    }
+
     public init(config: TrainingConfig, data: TrainingData) throws {
         if let file = config.evaluatorFile {
             evaluator = try EvaluatorNetwork.load(evaluatorFile: file)
@@ -63,13 +79,15 @@ public final class EvaluatorMonitor: TrainingMonitor {
         var rng = RandomGenerator(seed: Self.seed)
         var parts: [Tensor] = []
         var made = 0
+        // Conditional recipes make whole rows of classes, so a chunk may give a few more or fewer.
         while made < count {
             let k = min(Self.generationBatch, count - made)
             let inputs = recipe.panelInputs(count: k, reference: data.referenceBatch(k), generator: &rng)
-            parts.append(withNoGrad { recipe.panel(inputs).images })
-            made += k
+            let images = withNoGrad { recipe.panel(inputs).images }
+            parts.append(images)
+            made += max(images.shape[0], 1)
         }
-        let images = Tensor.concat(parts, axis: 0)
+        let images = Tensor.concat(parts, axis: 0).slice(axis: 0, 0..<count)
         try evaluator.checkInput(images.shape, "--eval-every: the generated images")
         let (features, probabilities) = evaluator.extract(images)
         let report = try MetricReport.compare(real: realFeatures, fake: features, metrics: [.fid, .pr])

@@ -113,6 +113,7 @@ struct Train: ParsableCommand {
             run = try TrainingRun(resuming: resume) { try $0.apply(arguments: settings) }
         } else {
             let resolved = try TrainingConfig.resolve(file: config, arguments: settings)
+            try EvaluatorMonitor.check(resolved)
             run = try TrainingRun(config: resolved, directory: out!, overwrite: overwrite)
         }
         if run.config.evalEvery > 0 && run.writes { run.monitor = try EvaluatorMonitor(config: run.config, data: run.data) }

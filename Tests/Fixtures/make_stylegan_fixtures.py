@@ -22,6 +22,14 @@ Writes, next to this script:
         betas (0, 0.99). Gradients and parameters are sampled at ~4,000 evenly spaced elements
         (see sampled()); w_avg after the step (G ran twice in training mode) and eval-mode
         outputs after the step
+  stylegan_path_length.safetensors   StyleGAN2's path-length penalty in float64 on those weights,
+        with style mixing: per-layer w = mapping(z1) for layers < CUTOFF and mapping(z2) from it
+        on (batch 4), constant noise, given pixel noise "pl_noise" (N(0, 1), divided by
+        sqrt(H * W) inside, as stylegan2-ada does) and a running mean "pl_mean_before": the
+        lengths sqrt(mean over layers of |d sum(img * noise) / dw|^2), the mean moved by 0.01
+        towards their mean (kept in the graph, as stylegan2-ada's lerp is), the penalty
+        mean((lengths - mean)^2), and G's gradient of it (double backward through the modulated
+        convolutions and the mapping network), sampled as above
 """
 import os, sys
 import numpy as np
@@ -115,9 +123,61 @@ def make_step():
     save_file({k: v.detach().to(torch.float32).contiguous() for k, v in out.items()}, os.path.join(HERE, "stylegan_step.safetensors"))
 
 
+CUTOFF = 3
+PL_BATCH = 4
+
+
+def synthesis_per_layer(G, ws):
+    """The zoo's SynthesisNetwork with one w per layer (stylegan2-ada's assignment: a block's
+    toRGB shares the next block's first w): b4 conv1 w0, torgb w1; b8 conv0 w1, conv1 w2,
+    torgb w3; b16 w3, w4, w5; b32 w5, w6, w7."""
+    s = G.synthesis
+    x = s.const.unsqueeze(0).repeat(ws[0].shape[0], 1, 1, 1)
+    img, i = None, 0
+    for block in (s.b4, s.b8, s.b16, s.b32):
+        if not block.first:
+            x = block.conv0(x, ws[i], "const")
+            i += 1
+        x = block.conv1(x, ws[i], "const")
+        i += 1
+        y = block.torgb(x, ws[i])
+        img = y if img is None else F.interpolate(img, scale_factor=2, mode="bilinear", align_corners=False) + y
+    return img
+
+
+def make_path_length():
+    torch.set_default_dtype(torch.float64)
+    G, _ = zoo.stylegan_models()
+    G.load_state_dict(load_file(os.path.join(HERE, "torch_stylegan_generator.safetensors")))
+    G = G.double()
+    G.train()
+    z1 = formula((PL_BATCH, zoo.STYLEGAN_Z_DIM), 1.1, 0.3)
+    z2 = formula((PL_BATCH, zoo.STYLEGAN_Z_DIM), 0.9, 2.1)
+    pl_noise = formula((PL_BATCH, 1, 32, 32), 1.9, 0.7)
+    pl_mean = torch.tensor(0.01)   # far from the lengths (~0.055), so lengths - mean is not a float32 cancellation
+    w1, w2 = G.mapping(z1), G.mapping(z2)
+    with torch.no_grad():   # one w for every layer gives the zoo's own synthesis
+        assert torch.allclose(synthesis_per_layer(G, [w1] * 8), G.synthesis(w1, "const"))
+    ws = torch.stack([w1] * CUTOFF + [w2] * (8 - CUTOFF), 1)
+    img = synthesis_per_layer(G, ws.unbind(1))
+    (grad,) = torch.autograd.grad((img * pl_noise / 32.0).sum(), ws, create_graph=True)
+    lengths = grad.square().sum(2).mean(1).sqrt()
+    mean = pl_mean.lerp(lengths.mean(), 0.01)
+    penalty = (lengths - mean).square().mean()
+    G.zero_grad()
+    penalty.backward()
+    out = {"z1": z1, "z2": z2, "pl_noise": pl_noise, "pl_mean_before": pl_mean.reshape(1), "lengths": lengths,
+           "pl_mean_after": mean.detach().reshape(1), "penalty": penalty.detach().reshape(1), "images": img}
+    for name, p in G.named_parameters():
+        if p.grad is not None:
+            out["g_grad." + name] = sampled(p.grad)
+    save_file({k: v.detach().to(torch.float32).contiguous() for k, v in out.items()}, os.path.join(HERE, "stylegan_path_length.safetensors"))
+
+
 if __name__ == "__main__":
     make_parity()
     make_step()
+    make_path_length()
     for name in ("torch_stylegan_generator.safetensors", "torch_stylegan_discriminator.safetensors", "stylegan_parity_z.npy",
-                 "stylegan_parity.safetensors", "stylegan_step.safetensors"):
+                 "stylegan_parity.safetensors", "stylegan_step.safetensors", "stylegan_path_length.safetensors"):
         print(name, os.path.getsize(os.path.join(HERE, name)), "bytes")

@@ -102,6 +102,37 @@ import Testing
         }
     }
 
+    /// The path-length penalty with style mixing (w of z1 below layer 3, of z2 from it on)
+    /// against PyTorch: the lengths, the running mean and the penalty within 1e-4, and G's
+    /// gradient of it, a double backward through the modulated convolutions into the mapping
+    /// network, within 1e-2 for now (see below).
+    @Test func pathLengthPenaltyWithStyleMixingMatchesPyTorch() throws {
+        let f = try Fixtures.load("stylegan_path_length.safetensors")
+        let recipe = try Self.fixtureRecipe()
+        recipe.pathLengthMean.assign(f["pl_mean_before"]!.reshaped([]))
+        let g = recipe.generator
+        var lengths = Tensor.zeros([1])
+        let (penalty, grads) = valueAndGrad(g.parameters()) {
+            let w1 = g.mapping(f["z1"]!), w2 = g.mapping(f["z2"]!, updatingAverage: false)
+            let styles = Array(repeating: w1, count: 3) + Array(repeating: w2, count: g.synthesis.styleCount - 3)
+            let result = recipe.pathLengthPenalty(styles: styles, pixelNoise: f["pl_noise"]!)
+            lengths = result.lengths
+            return result.penalty
+        }
+        #expect(relativeError(lengths, f["lengths"]!) < 1e-4, "path lengths")
+        #expect(abs(recipe.pathLengthMean.item - f["pl_mean_after"]!.item) < 1e-4 * f["pl_mean_after"]!.item, "running mean")
+        #expect(abs(penalty.item - f["penalty"]!.item) < 1e-4 * f["penalty"]!.item, "penalty \(penalty.item) vs \(f["penalty"]!.item)")
+        var compared = 0
+        for ((name, _), gradient) in zip(g.namedParameters(), grads) {
+            guard let expected = f["g_grad.\(name)"] else { continue }
+            // Not yet 1e-4: these second-order gradients differ from PyTorch's float64 by 1e-6 to
+            // 6e-3 relative (PyTorch's own float32 by under 2e-6), a gap still to find.
+            #expect(relativeError(BigGANTests.sampled(gradient), expected) < 1e-2, "G gradient \(name)")
+            compared += 1
+        }
+        #expect(compared > 40 && f["g_grad.mapping.fc0.weight"] != nil, "the mapping network and the synthesis layers are compared")
+    }
+
     @Test func movingAverageHalfLifeRampsUpWithTheImagesSeen() throws {
         let recipe = StyleGANRecipe(config: try TrainingConfig.defaults(for: "stylegan"))
         #expect(recipe.emaDecay(imagesSeen: 0, batch: 32) == 0, "the first update copies G")

@@ -33,6 +33,7 @@ import Testing
             #expect(try AtomicFile.read("\(root)/whole/\(file)") == AtomicFile.read("\(root)/split/\(file)"), "\(file) differs after resume")
         }
 
+        cli.expectOneLineError(try cli.swiftgan(["train", "--resume", root + "/split", "--ensemble", "3", "--steps", "30"]), naming: "--ensemble")
         let sample = try cli.swiftgan(["sample", "--weights", root + "/whole/generator.safetensors", "--n", "5", "--npy", root + "/s.npy"])
         #expect(sample.status == 0, "sample failed: \(sample.error)")
         #expect(try NPY.read(root + "/s.npy").shape == [5, 784])

@@ -52,6 +52,9 @@ import Testing
         let root = try Fixtures.temporaryDirectory()
         let base = ["train", "--model", "dcgan", "--data-dir", data, "--steps", "2", "--batch", "4"]
         cli.expectOneLineError(try cli.swiftgan(base + ["--eval-every", "1", "--out", root + "/a"]), naming: "--eval-every")
+        cli.expectOneLineError(try cli.swiftgan(["train", "--model", "toy", "--dataset", "ring8", "--steps", "2", "--eval-every", "1",
+                                                 "--out", root + "/toy"]), naming: "--eval-every")
+        #expect(!FileManager.default.fileExists(atPath: root + "/toy"), "refused before the run directory is made")
         cli.expectOneLineError(try cli.swiftgan(base + ["--eval-every", "-1", "--out", root + "/b"]), naming: "--eval-every")
         cli.expectOneLineError(try cli.swiftgan(base + ["--eval-every", "1", "--evaluator", root + "/missing.safetensors", "--out", root + "/c"]),
                                naming: "missing.safetensors")

@@ -23,14 +23,16 @@ extension TrainingConfig {
         return config
     }
 
-    /// The last `--model` among command-line words, if any.
+    /// The last `--model` among command-line words, if any, or the family a selecting switch
+    /// (`--progressive`) names.
     static func modelFlag(in arguments: [String]) -> String? {
         var found: String?
         for (i, word) in arguments.enumerated() {
             if word == "--model", i + 1 < arguments.count { found = arguments[i + 1] }
             if word.hasPrefix("--model=") { found = String(word.dropFirst("--model=".count)) }
         }
-        return found
+        let selected = ModelRegistry.families.first { family in family.selectingSwitch.map { arguments.contains("--" + $0) } ?? false }
+        return found ?? selected?.name
     }
 
     /// Sets the settings this configuration's family declares defaults for (an unknown model

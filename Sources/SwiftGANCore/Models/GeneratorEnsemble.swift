@@ -2,8 +2,9 @@ import SwiftGANEngine
 import SwiftGANNN
 
 /// K generators of one family sampled as an equal mixture (`--ensemble K`, the "multiple GANs"
-/// remedy for mode collapse): sample i of a batch comes from member i mod K, so every batch
-/// draws the members equally often and a seed always gives the same images. Its weights are
+/// remedy for mode collapse): each latent picks its member by a hash of its values, so the
+/// members are drawn equally often on average and a latent (a seed) always gives the same image,
+/// however the samples are batched. Its weights are
 /// the members' under `members.<k>.`, with the family's metadata and `swiftgan.ensemble` = K,
 /// and `sample`, `eval` and `serve` take it as any generator (`export` takes one member's file
 /// from the run's checkpoints). The latent tools work in one generator's latent space; for an
@@ -32,15 +33,25 @@ public final class GeneratorEnsemble: Module, SampleableGenerator {
     public var latentSpaceName: String { members[0].latentSpaceName }
     public var zDimension: Int { members[0].zDimension }
 
-    /// The rows of a batch of `n` that member `k` of `count` makes: k, k + count, …
-    public static func rows(member k: Int, of count: Int, batch n: Int) -> [Int] { Array(stride(from: k, to: n, by: count)) }
+    /// The member (of `count`) that makes each row of latents `z` ([n, …]): FNV-1a of the row's
+    /// float bits, mod `count`.
+    public static func members(for z: Tensor, count: Int) -> [Int] {
+        let n = z.shape[0], width = n == 0 ? 0 : z.count / n
+        let values = z.scalars
+        return (0..<n).map { row in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for v in values[(row * width)..<((row + 1) * width)] { hash = (hash ^ UInt64(v.bitPattern)) &* 0x100_0000_01b3 }
+            return Int(hash % UInt64(count))
+        }
+    }
 
-    /// Sample i from member i mod K.
+    /// Each sample from the member its latent picks.
     public func generate(_ z: Tensor, labels: [Int]?) -> Tensor {
-        let n = z.shape[0], k = members.count
+        let n = z.shape[0]
+        let owner = Self.members(for: z, count: members.count)
         var parts: [Tensor] = [], order: [Int] = []
         for (index, member) in members.enumerated() {
-            let rows = Self.rows(member: index, of: k, batch: n)
+            let rows = (0..<n).filter { owner[$0] == index }
             guard !rows.isEmpty else { continue }
             parts.append(member.generate(z.rows(rows), labels: labels.map { all in rows.map { all[$0] } }))
             order += rows

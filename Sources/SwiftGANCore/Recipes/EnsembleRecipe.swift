@@ -3,7 +3,7 @@ import SwiftGANNN
 
 /// `--ensemble K`: K copies of a family's recipe, seeded `seed`, `seed + 1`, …, trained side by
 /// side on their own batches, their generators sampled as one equal mixture
-/// (`GeneratorEnsemble`): the "multiple GANs" remedy for mode collapse, where each member may
+/// (`GeneratorEnsemble`, each latent picking its member): the "multiple GANs" remedy for mode collapse, where each member may
 /// settle on a few modes and the mixture covers more of them.
 ///
 /// Each member keeps its models, optimizers, moving averages, random streams, counters and
@@ -101,12 +101,14 @@ public final class EnsembleRecipe: GANRecipe {
         members[0].panelInputs(count: count, reference: reference, generator: &rng)
     }
 
-    /// The mixture's panel: sample i from member i mod K (each member's panel on the same inputs).
+    /// The mixture's panel: each sample from the member its latent picks, as in the weights file
+    /// (each member's panel on the same inputs).
     public func panel(_ inputs: PanelInputs) -> Panel {
         let panels = members.map { $0.panel(inputs) }
         func mixed(_ parts: [Tensor]) -> Tensor {
             let n = parts[0].shape[0]
-            let owner = (0..<n).map { $0 % parts.count }
+            let owner = inputs.latents.flatMap { $0.shape[0] == n ? GeneratorEnsemble.members(for: $0, count: parts.count) : nil }
+                ?? (0..<n).map { $0 % parts.count }
             return Tensor.concat(parts, axis: 0).rows((0..<n).map { owner[$0] * n + $0 })
         }
         var panel = panels[0]

@@ -139,8 +139,12 @@ public final class StyleGANRecipe: GANRecipe {
     /// Refuses ADA settings that cannot be used, or that do nothing without `--ada`.
     static func validateAugmentation(_ config: TrainingConfig) throws {
         let adaptive = config.option("ada", as: Bool.self) ?? false
-        if !adaptive, let set = ["adaTarget", "adaKimg"].first(where: { config.options[$0] != nil }) {
-            throw ConfigError("--\(ConfigField.kebab(set)) steers ADA; add --ada (or leave it out and set a fixed --augment-p)")
+        // config.json keeps every option, defaults included: only a value that differs says the user set it.
+        let defaults: [(String, JSONValue)] = [("adaTarget", Float(0.6).json), ("adaKimg", Float(500).json), ("adaPipeline", .string("bgc"))]
+        let p = config.option("augmentP", as: Float.self) ?? 0
+        if !adaptive, let (key, _) = defaults.first(where: { key, value in config.options[key].map { $0 != value } ?? false }),
+           key != "adaPipeline" || p == 0 {
+            throw ConfigError("--\(ConfigField.kebab(key)) steers ADA; add --ada" + (key == "adaPipeline" ? " or a fixed --augment-p" : ""))
         }
         if let name = config.option("adaPipeline", as: String.self) {
             do { _ = try AugmentPipeline(parsing: name) } catch { throw ConfigError("--ada-pipeline: \(error.description)") }
@@ -296,31 +300,36 @@ public final class StyleGANRecipe: GANRecipe {
         if diagnostics { stats.recordGradientNorms(of: models[0], names: parameterNames.generator, gradients: gradsG) }
         if lossG.item.isFinite { optimizerG.update(gradsG) }
         stepCount += 1
-        if let ratio = augmentation?.adjust(afterSteps: stepCount, batch: n) { stats.extra["ada_rt"] = ratio }
+        _ = augmentation?.adjust(afterSteps: stepCount, batch: n)
+        if let ratio = augmentation?.lastRatio { stats.extra["ada_rt"] = ratio }
         return stats
     }
 
-    /// StyleGAN2's path-length penalty on `batch` fresh latents: the norm of the Jacobian of the
-    /// image (times unit-variance pixel noise / √(H·W)) with respect to the per-layer w, its
-    /// running mean moved by 0.01, and the penalty E[(length - mean)²]. The mean is taken as a
-    /// constant (stylegan2-ada's keeps the new batch's 1% share of it in the graph, a ~1%
-    /// difference in that term's gradient).
+    /// StyleGAN2's path-length penalty on `batch` fresh latents, style-mixed as in training.
     func pathLengthPenalty(batch: Int) -> Tensor {
-        let count = generator.synthesis.styleCount
-        // w stays in the graph, so the penalty trains the mapping network too (as stylegan2-ada's).
-        let styles = trainingStyles(latents(batch)).map { $0.reshaped([batch, 1, -1]) }
-        let input = Tensor.concat(styles, axis: 1)                                      // [b, count, wdim]
+        let styles = trainingStyles(latents(batch))
+        let pixelNoise = withNoGrad { regularizerNoise.normal([batch, generator.imageChannels, 32, 32]) }
+        return pathLengthPenalty(styles: styles, pixelNoise: pixelNoise).penalty
+    }
+
+    /// The path-length penalty for per-layer `styles` (kept in the graph, so the penalty trains
+    /// the mapping network too) and unit-variance `pixelNoise` shaped like the images: the norm
+    /// of the Jacobian of sum(images · noise / √(H·W)) with respect to the per-layer w, the
+    /// running mean moved 1% towards the batch's mean lengths (that 1% share stays in the graph,
+    /// as stylegan2-ada's lerp keeps it), and the penalty E[(length − mean)²]. Moves
+    /// `pathLengthMean`.
+    public func pathLengthPenalty(styles: [Tensor], pixelNoise: Tensor) -> (penalty: Tensor, lengths: Tensor) {
+        let batch = styles[0].shape[0], count = styles.count
+        let input = Tensor.concat(styles.map { $0.reshaped([batch, 1, -1]) }, axis: 1)      // [b, count, wdim]
         let ws = (0..<count).map { input.slice(axis: 1, $0..<($0 + 1)).reshaped([batch, -1]) }
         let images = generator.synthesis(ws, noise: &trainingNoise)
         let side = Float(images.shape[2] * images.shape[3]).squareRoot()
-        let pixelNoise = withNoGrad { regularizerNoise.normal(images.shape) / side }
-        let gradient = grad(of: (images * pixelNoise).sum(), wrt: [input], createGraph: true)[0]
-        let lengths = (gradient * gradient).sum(axis: 2).mean(axis: 1).sqrt()             // [b]
-        withNoGrad {
-            let mean = lengths.detached().mean()
-            pathLengthMean.assign(pathLengthMean + (mean - pathLengthMean) * 0.01)
-        }
-        return (lengths - pathLengthMean.detached()).pow(2).mean()
+        let gradient = grad(of: (images * (pixelNoise / side)).sum(), wrt: [input], createGraph: true)[0]
+        let lengths = (gradient * gradient).sum(axis: 2).mean(axis: 1).sqrt()            // [b]
+        let previous = pathLengthMean.detached()
+        let mean = previous + (lengths.mean() - previous) * 0.01
+        withNoGrad { pathLengthMean.assign(mean.detached()) }
+        return ((lengths - mean).pow(2).mean(), lengths)
     }
 
     /// Samples for `z` from the moving average (or G) in evaluation mode, without truncation

@@ -25,6 +25,8 @@ public struct AdaptiveAugmentation: Sendable {
     public private(set) var p: Float
     /// The sum and count of sign(D(augmented real)) since the last move.
     public private(set) var signSum: Float = 0, signCount: Float = 0
+    /// The r_t of the last move (for the log; nil before the first move).
+    public private(set) var lastRatio: Float?
 
     public init(pipeline: AugmentPipeline, initialP: Float = 0, target: Float?, kimg: Float = 500) {
         self.pipeline = pipeline
@@ -47,6 +49,7 @@ public struct AdaptiveAugmentation: Sendable {
         let direction: Float = ratio > target ? 1 : (ratio < target ? -1 : 0)
         p = min(max(p + direction * Float(batch * Self.interval) / (kimg * 1000), 0), 1)
         (signSum, signCount) = (0, 0)
+        lastRatio = ratio
         return ratio
     }
 
@@ -61,9 +64,10 @@ public struct AdaptiveAugmentation: Sendable {
         pipeline.draw(for: images, p: Double(p), generator: &rng)
     }
 
-    /// The checkpointed state: p, and the signs since the last move.
+    /// The checkpointed state: p, the signs since the last move, and the last r_t.
     public var stateTensors: [String: Tensor] {
-        ["ada_p": Tensor([p], shape: [1]), "ada_signs": Tensor([signSum, signCount], shape: [2])]
+        ["ada_p": Tensor([p], shape: [1]), "ada_signs": Tensor([signSum, signCount], shape: [2]),
+         "ada_rt": Tensor(lastRatio.map { [1, $0] } ?? [0, 0], shape: [2])]
     }
 
     /// Restores what `stateTensors` saved (state it does not find is left as it is), or throws
@@ -71,6 +75,7 @@ public struct AdaptiveAugmentation: Sendable {
     public mutating func restore(_ tensors: [String: Tensor]) throws(ConfigError) {
         if let saved = try Self.values(tensors, "ada_p", count: 1) { p = saved[0] }
         if let saved = try Self.values(tensors, "ada_signs", count: 2) { (signSum, signCount) = (saved[0], saved[1]) }
+        if let saved = try Self.values(tensors, "ada_rt", count: 2) { lastRatio = saved[0] == 1 ? saved[1] : nil }
     }
 
     /// The `count` values of the state tensor `key`, nil when absent.

@@ -71,6 +71,12 @@ public final class TrainingRun {
         guard config.model == saved.model else {
             throw ConfigError("\(directory): the run trains \(saved.model); --model cannot change on --resume (start a new run)")
         }
+        guard config.ensemble == saved.ensemble else {
+            throw ConfigError("\(directory): the run trains an ensemble of \(saved.ensemble); --ensemble cannot change on --resume (start a new run)")
+        }
+        guard config.trainImages == saved.trainImages else {
+            throw ConfigError("\(directory): the run trains on \(saved.trainImages.map { "the first \($0)" } ?? "all the") training images; --train-images cannot change on --resume")
+        }
         try config.validate()
         self.config = config
         self.directory = run
