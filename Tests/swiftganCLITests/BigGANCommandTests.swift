@@ -36,14 +36,7 @@ import Testing
         let config = try TrainingConfig.load(root + "/whole/config.json")
         #expect(config.loss == .hinge && config.learningRateD == 2e-4 && config.learningRateG == 5e-5 && config.beta1 == 0,
                 "the family's defaults: \(config)")
-        let split = try cli.swiftgan(base + ["--out", root + "/split"])
-        #expect(split.status == 0)
-        try FileManager.default.removeItem(atPath: root + "/split/checkpoints/step_000004")
-        let resumed = try cli.swiftgan(["train", "--resume", root + "/split"])
-        #expect(resumed.status == 0, "resume failed: \(resumed.error)")
-        for file in ["generator.safetensors", "discriminator.safetensors", "generator_ema.safetensors"] {
-            #expect(try AtomicFile.read("\(root)/whole/\(file)") == AtomicFile.read("\(root)/split/\(file)"), "\(file) differs after resume")
-        }
+        try cli.expectResumeMatches(base, root: root, removingStep: 4, files: ["generator.safetensors", "discriminator.safetensors", "generator_ema.safetensors"])
         let g = root + "/whole/generator.safetensors"
         #expect(try Safetensors.readWithMetadata(g).metadata["swiftgan.classes"] == "10")
         let all = try cli.swiftgan(["sample", "--weights", g, "--n", "2", "--npy", root + "/all.npy", "--png", root + "/all.png"])

@@ -131,6 +131,22 @@ import Testing
                 sourceLocation: sourceLocation)
     }
 
+    /// Exact resume of a training command whose uninterrupted run is in `root/whole`: `base`
+    /// trains again into `root/split`, the checkpoint of step `step` is removed, and
+    /// `train --resume` must end with `files` equal byte for byte to the uninterrupted run's.
+    func expectResumeMatches(_ base: [String], root: String, removingStep step: Int, files: [String],
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let split = try swiftgan(base + ["--out", root + "/split"])
+        #expect(split.status == 0, "train failed: \(split.error)", sourceLocation: sourceLocation)
+        try FileManager.default.removeItem(atPath: root + "/split/checkpoints/" + String(format: "step_%06d", step))
+        let resumed = try swiftgan(["train", "--resume", root + "/split"])
+        #expect(resumed.status == 0, "resume failed: \(resumed.error)", sourceLocation: sourceLocation)
+        for file in files {
+            #expect(try AtomicFile.read("\(root)/whole/\(file)") == AtomicFile.read("\(root)/split/\(file)"), "\(file) differs after resume",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func metricsRejectBadFlagsAndFeatureFilesInOneLine() throws {
         let dir = try Fixtures.temporaryDirectory()
         var rng = RandomGenerator(seed: 1)

@@ -24,14 +24,7 @@ import Testing
         let report = try String(contentsOfFile: root + "/whole/report.html", encoding: .utf8)
         #expect(report.contains("evaluator classes covered during training") && report.contains("member1.modes"))
 
-        let split = try cli.swiftgan(base + ["--out", root + "/split"])
-        #expect(split.status == 0)
-        try FileManager.default.removeItem(atPath: root + "/split/checkpoints/step_000020")
-        let resumed = try cli.swiftgan(["train", "--resume", root + "/split"])
-        #expect(resumed.status == 0, "resume failed: \(resumed.error)")
-        for file in ["generator.safetensors", "discriminator.safetensors"] {
-            #expect(try AtomicFile.read("\(root)/whole/\(file)") == AtomicFile.read("\(root)/split/\(file)"), "\(file) differs after resume")
-        }
+        try cli.expectResumeMatches(base, root: root, removingStep: 20, files: ["generator.safetensors", "discriminator.safetensors"])
 
         cli.expectOneLineError(try cli.swiftgan(["train", "--resume", root + "/split", "--ensemble", "3", "--steps", "30"]), naming: "--ensemble")
         let sample = try cli.swiftgan(["sample", "--weights", root + "/whole/generator.safetensors", "--n", "5", "--npy", root + "/s.npy"])

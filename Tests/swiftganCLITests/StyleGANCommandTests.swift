@@ -30,14 +30,7 @@ import Testing
                     "--style-mixing", "0.9"]
         let whole = try cli.swiftgan(base + ["--out", root + "/whole"])
         #expect(whole.status == 0, "train failed: \(whole.error)")
-        let split = try cli.swiftgan(base + ["--out", root + "/split"])
-        #expect(split.status == 0)
-        try FileManager.default.removeItem(atPath: root + "/split/checkpoints/step_000004")
-        let resumed = try cli.swiftgan(["train", "--resume", root + "/split"])
-        #expect(resumed.status == 0, "resume failed: \(resumed.error)")
-        for file in ["generator.safetensors", "discriminator.safetensors", "generator_ema.safetensors"] {
-            #expect(try AtomicFile.read("\(root)/whole/\(file)") == AtomicFile.read("\(root)/split/\(file)"), "\(file) differs after resume")
-        }
+        try cli.expectResumeMatches(base, root: root, removingStep: 4, files: ["generator.safetensors", "discriminator.safetensors", "generator_ema.safetensors"])
         let g = root + "/whole/generator_ema.safetensors"
         let sample = try cli.swiftgan(["sample", "--weights", g, "--n", "3", "--truncation", "0.5", "--noise", "random", "--npy", root + "/s.npy",
                                        "--png", root + "/s.png"])
@@ -73,14 +66,7 @@ import Testing
         #expect(rt.enumerated().allSatisfy { ($0.offset >= 3) == ($0.element != nil) }, "the last r_t from step 4 on: \(rt)")
         let move = 4.0 * 4 / 100
         #expect(abs(p[4] - min(max(0.5 + (rt[3]! > 0.6 ? move : -move), 0), 1)) < 1e-6, "p after step 4: \(p)")
-        let split = try cli.swiftgan(base + ["--out", root + "/split"])
-        #expect(split.status == 0)
-        try FileManager.default.removeItem(atPath: root + "/split/checkpoints/step_000008")
-        let resumed = try cli.swiftgan(["train", "--resume", root + "/split"])
-        #expect(resumed.status == 0, "resume failed: \(resumed.error)")
-        for file in ["generator.safetensors", "discriminator.safetensors", "generator_ema.safetensors"] {
-            #expect(try AtomicFile.read("\(root)/whole/\(file)") == AtomicFile.read("\(root)/split/\(file)"), "\(file) differs after resume")
-        }
+        try cli.expectResumeMatches(base, root: root, removingStep: 8, files: ["generator.safetensors", "discriminator.safetensors", "generator_ema.safetensors"])
         let resumedLog = try String(contentsOfFile: root + "/split/log.jsonl", encoding: .utf8).split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
@@ -123,15 +109,8 @@ import Testing
         }
         #expect(stages.map(\.0) == [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3].map(Double.init))
         #expect(stages[21].1 == 0.25, "step 22 is a quarter into the last fade")
-        let split = try cli.swiftgan(base + ["--out", root + "/split"])
-        #expect(split.status == 0)
         // The step-21 checkpoint is the only one left.
-        try FileManager.default.removeItem(atPath: root + "/split/checkpoints/step_000028")
-        let resumed = try cli.swiftgan(["train", "--resume", root + "/split"])
-        #expect(resumed.status == 0, "resume failed: \(resumed.error)")
-        for file in ["generator.safetensors", "discriminator.safetensors"] {
-            #expect(try AtomicFile.read("\(root)/whole/\(file)") == AtomicFile.read("\(root)/split/\(file)"), "\(file) differs after resume")
-        }
+        try cli.expectResumeMatches(base, root: root, removingStep: 28, files: ["generator.safetensors", "discriminator.safetensors"])
         let sample = try cli.swiftgan(["sample", "--weights", root + "/whole/generator.safetensors", "--n", "2", "--npy", root + "/s.npy"])
         #expect(sample.status == 0, "sample failed: \(sample.error)")
         #expect(try NPY.read(root + "/s.npy").shape == [2, 1, 32, 32])
