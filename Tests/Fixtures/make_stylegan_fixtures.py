@@ -151,8 +151,12 @@ def make_path_length():
     G.load_state_dict(load_file(os.path.join(HERE, "torch_stylegan_generator.safetensors")))
     G = G.double()
     G.train()
-    z1 = formula((PL_BATCH, zoo.STYLEGAN_Z_DIM), 1.1, 0.3)
-    z2 = formula((PL_BATCH, zoo.STYLEGAN_Z_DIM), 0.9, 2.1)
+    # Latents whose every LeakyReLU input is at least 1.4e-5 times its layer's median magnitude
+    # away from 0 (of eight formula pairs tried, the farthest): nearer the kink, float32 and
+    # float64 can take different branches for an element and the second-order gradients then
+    # differ by up to 1e-2 while both are right.
+    z1 = formula((PL_BATCH, zoo.STYLEGAN_Z_DIM), 0.7, 1.3)
+    z2 = formula((PL_BATCH, zoo.STYLEGAN_Z_DIM), 1.4, 0.2)
     pl_noise = formula((PL_BATCH, 1, 32, 32), 1.9, 0.7)
     pl_mean = torch.tensor(0.01)   # far from the lengths (~0.055), so lengths - mean is not a float32 cancellation
     w1, w2 = G.mapping(z1), G.mapping(z2)
