@@ -201,3 +201,13 @@ public func inEvaluationMode<T>(_ modules: [Module], _ body: () -> T) -> T {
     defer { for m in modules { m.train() } }
     return withNoGrad(body)
 }
+
+extension Dictionary where Key == String, Value == Tensor {
+    /// The `count` values of the checkpointed state tensor `key` (`GANRecipe.stateTensors()`),
+    /// nil when the checkpoint has none, or a one-line error when it has another size.
+    public func stateValues(_ key: String, count: Int) throws(ConfigError) -> [Float]? {
+        guard let tensor = self[key] else { return nil }
+        guard tensor.count == count else { throw ConfigError("checkpoint state '\(key)' has \(tensor.count) values, expected \(count)") }
+        return tensor.scalars
+    }
+}

@@ -189,7 +189,7 @@ public final class StyleGANRecipe: GANRecipe {
     }
 
     public func restoreStateTensors(_ tensors: [String: Tensor]) throws {
-        if let saved = try AdaptiveAugmentation.values(tensors, "pl_mean", count: 1) { pathLengthMean.assign(Tensor(saved, shape: [])) }
+        if let saved = try tensors.stateValues("pl_mean", count: 1) { pathLengthMean.assign(Tensor(saved, shape: [])) }
         try augmentation?.restore(tensors)
     }
 

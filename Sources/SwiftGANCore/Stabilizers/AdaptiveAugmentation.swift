@@ -73,15 +73,8 @@ public struct AdaptiveAugmentation: Sendable {
     /// Restores what `stateTensors` saved (state it does not find is left as it is), or throws
     /// when a saved tensor has the wrong size.
     public mutating func restore(_ tensors: [String: Tensor]) throws(ConfigError) {
-        if let saved = try Self.values(tensors, "ada_p", count: 1) { p = saved[0] }
-        if let saved = try Self.values(tensors, "ada_signs", count: 2) { (signSum, signCount) = (saved[0], saved[1]) }
-        if let saved = try Self.values(tensors, "ada_rt", count: 2) { lastRatio = saved[0] == 1 ? saved[1] : nil }
-    }
-
-    /// The `count` values of the state tensor `key`, nil when absent.
-    static func values(_ tensors: [String: Tensor], _ key: String, count: Int) throws(ConfigError) -> [Float]? {
-        guard let tensor = tensors[key] else { return nil }
-        guard tensor.count == count else { throw ConfigError("checkpoint state '\(key)' has \(tensor.count) values, expected \(count)") }
-        return tensor.scalars
+        if let saved = try tensors.stateValues("ada_p", count: 1) { p = saved[0] }
+        if let saved = try tensors.stateValues("ada_signs", count: 2) { (signSum, signCount) = (saved[0], saved[1]) }
+        if let saved = try tensors.stateValues("ada_rt", count: 2) { lastRatio = saved[0] == 1 ? saved[1] : nil }
     }
 }
