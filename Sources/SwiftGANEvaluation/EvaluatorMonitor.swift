@@ -37,8 +37,12 @@ public final class EvaluatorMonitor: TrainingMonitor {
         if let file = config.evaluatorFile {
             _ = try EvaluatorNetwork.load(evaluatorFile: file)
         } else if let name = config.dataset ?? (config.dataDirectory == nil ? family.defaultDataset : nil), ImageDataset.Known(rawValue: name) == nil {
-            throw MetricError("--eval-every: no shipped evaluator for \(name) (there are for mnist and fashion-mnist); give --evaluator FILE (made by swiftgan evaluator train)")
+            throw noEvaluator(for: name)
         }
+    }
+
+    static func noEvaluator(for dataset: String) -> MetricError {
+        MetricError("--eval-every: no shipped evaluator for \(dataset) (there are for mnist and fashion-mnist); give --evaluator FILE (made by swiftgan evaluator train)")
     }
 
     public init(config: TrainingConfig, data: TrainingData) throws {
@@ -47,7 +51,7 @@ public final class EvaluatorMonitor: TrainingMonitor {
         } else if let known = ImageDataset.Known(rawValue: data.name) {
             evaluator = try EvaluatorNetwork.pretrained(for: known)
         } else {
-            throw MetricError("--eval-every: no shipped evaluator for \(data.name) (there are for mnist and fashion-mnist); give --evaluator FILE (made by swiftgan evaluator train)")
+            throw Self.noEvaluator(for: data.name)
         }
         let (real, split): (any ImageCollection, String)
         switch (data.test, data.source) {

@@ -13,6 +13,8 @@ public final class GeneratorEnsemble: Module, SampleableGenerator {
     public let members: [any SampleableGenerator]
     /// The metadata key of the member count.
     public static let metadataKey = "swiftgan.ensemble"
+    /// The most members an ensemble may have (`--ensemble`, and a file's member count).
+    public static let maximumMembers = 16
 
     public init(_ members: [any SampleableGenerator]) {
         precondition(members.count > 1, "an ensemble needs at least two generators")

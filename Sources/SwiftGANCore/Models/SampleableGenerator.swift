@@ -100,8 +100,8 @@ extension ModelRegistry {
             throw ConfigError("\(path): model \(family.name) has no latent generator to sample")
         }
         guard let members = metadata[GeneratorEnsemble.metadataKey] else { return (family, try make(metadata)) }
-        guard let count = Int(members), (2...16).contains(count) else {
-            throw ConfigError("\(path): \(GeneratorEnsemble.metadataKey) must be a member count in 2...16, got '\(members)'")
+        guard let count = Int(members), (2...GeneratorEnsemble.maximumMembers).contains(count) else {
+            throw ConfigError("\(path): \(GeneratorEnsemble.metadataKey) must be a member count in 2...\(GeneratorEnsemble.maximumMembers), got '\(members)'")
         }
         return (family, GeneratorEnsemble(try (0..<count).map { _ in try make(metadata) }))
     }

@@ -175,7 +175,11 @@ public struct WeightsFile {
 
 extension GANRecipe {
     public var splitsBatchesAcrossRanks: Bool { false }
-    public var weightsFiles: [WeightsFile] {
+    public var weightsFiles: [WeightsFile] { modelFiles }
+
+    /// Each model and, for those with one, its moving average (`<name>_ema`): what checkpoints
+    /// hold, and by default the run's weights files.
+    public var modelFiles: [WeightsFile] {
         models.flatMap { model in
             [WeightsFile(name: model.name, model: model.name, role: model.role, module: model.module)]
                 + (movingAverages[model.name].map { [WeightsFile(name: model.name + "_ema", model: model.name, role: model.role, module: $0.average)] } ?? [])

@@ -53,11 +53,8 @@ public enum Checkpoint {
     private static func write(_ trainer: GANTrainer, data: TrainingData.State, alarms: TrainingAlarms,
                               into directory: String) throws {
         let recipe = trainer.recipe
-        for model in recipe.models {
-            try model.module.save(to: "\(directory)/\(model.name).safetensors", metadata: trainer.metadata(for: model.name))
-            if let ema = recipe.movingAverages[model.name] {
-                try ema.average.save(to: "\(directory)/\(model.name)_ema.safetensors", metadata: trainer.metadata(for: model.name))
-            }
+        for file in recipe.modelFiles {
+            try file.module.save(to: "\(directory)/\(file.name).safetensors", metadata: trainer.metadata(for: file.model))
         }
         var optimizerState: [String: Tensor] = [:]
         for o in recipe.optimizers {
@@ -135,10 +132,7 @@ public enum Checkpoint {
             throw IncompatibleCheckpoint(message: "\(path): checkpoint format \(state.format ?? 1); this version resumes format \(WeightsMetadata.currentFormat) only")
         }
         let recipe = trainer.recipe
-        for model in recipe.models {
-            try model.module.load(from: "\(path)/\(model.name).safetensors")
-            if let ema = recipe.movingAverages[model.name] { try ema.average.load(from: "\(path)/\(model.name)_ema.safetensors") }
-        }
+        for file in recipe.modelFiles { try file.module.load(from: "\(path)/\(file.name).safetensors") }
         let optimizerState = try Safetensors.read("\(path)/optimizers.safetensors")
         for o in recipe.optimizers {
             let prefix = o.name + "."

@@ -217,12 +217,19 @@ public final class JSONLinesLog {
         }
     }
 
-    /// The (step, D loss, G loss) of every loss record in a log file.
-    public static func lossHistory(_ path: String) -> [(step: Int, d: Float, g: Float)] {
+    /// Every record of a log file that parses, in order (none when there is no file).
+    public static func records(_ path: String) -> [[String: Any]] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { line in
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let step = o["step"] as? Int, let d = (o["loss_d"] as? NSNumber)?.floatValue,
+        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    /// The (step, D loss, G loss) of every loss record in a log file.
+    public static func lossHistory(_ path: String) -> [(step: Int, d: Float, g: Float)] { lossHistory(records(path)) }
+
+    /// The (step, D loss, G loss) of every loss record among `records`.
+    public static func lossHistory(_ records: [[String: Any]]) -> [(step: Int, d: Float, g: Float)] {
+        records.compactMap { o in
+            guard let step = o["step"] as? Int, let d = (o["loss_d"] as? NSNumber)?.floatValue,
                   let g = (o["loss_g"] as? NSNumber)?.floatValue else { return nil }
             return (step, d, g)
         }

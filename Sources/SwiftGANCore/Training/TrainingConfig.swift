@@ -200,7 +200,7 @@ public struct TrainingConfig: Sendable, Equatable {
         try check(orthogonalRegularization >= 0, "orthogonalRegularization", "must not be negative")
         try check(sampleCount > 1 && sampleCount <= 1024, "sampleCount", "must be in 2...1024")
         try check(evalEvery >= 0, "evalEvery", "must not be negative")
-        try check((1...16).contains(ensemble), "ensemble", "must be in 1...16")
+        try check((1...GeneratorEnsemble.maximumMembers).contains(ensemble), "ensemble", "must be in 1...\(GeneratorEnsemble.maximumMembers)")
         if ensemble > 1 && family.makeGenerator == nil {
             throw ConfigError("--ensemble [ensemble] mixes generators of latents; model \(model) has none to mix")
         }

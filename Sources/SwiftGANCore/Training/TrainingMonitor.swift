@@ -22,12 +22,10 @@ public struct MeasurementHistory {
 
     public init() {}
 
-    /// The `"eval"` records of the log at `path`.
-    public init(log path: String) {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
-        for line in text.split(separator: "\n") {
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], o["eval"] != nil,
-                  let step = o["step"] as? Int else { continue }
+    /// The `"eval"` records among a log's records (`JSONLinesLog.records`).
+    public init(records: [[String: Any]]) {
+        for o in records {
+            guard o["eval"] != nil, let step = o["step"] as? Int else { continue }
             var values: [String: Double] = [:]
             for (key, value) in o where key != "step" && key != "eval" { if let v = (value as? NSNumber)?.doubleValue { values[key] = v } }
             append(step: step, values)

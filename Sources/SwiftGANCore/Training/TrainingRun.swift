@@ -149,8 +149,9 @@ public final class TrainingRun {
         let recipe = trainer.recipe
         let group = DataParallel.current
         let log = writes ? try JSONLinesLog(path: directory.file("log.jsonl"), keepingStepsUpTo: startStep) : nil
-        var history = JSONLinesLog.lossHistory(directory.file("log.jsonl"))
-        var measurements = MeasurementHistory(log: directory.file("log.jsonl"))
+        let logged = JSONLinesLog.records(directory.file("log.jsonl"))
+        var history = JSONLinesLog.lossHistory(logged)
+        var measurements = MeasurementHistory(records: logged)
         if config.evalEvery > 0 && writes && monitor == nil {
             throw ConfigError("--eval-every needs a TrainingMonitor: set TrainingRun.monitor (the swiftgan command sets the evaluator's)")
         }
