@@ -77,7 +77,7 @@ public struct ModelFamily: @unchecked Sendable {
 public enum ModelRegistry {
     public static let families: [ModelFamily] = GANModelKind.allCases.map(ClassicGANRecipe.family)
         + [ConditionalGANRecipe.family, ConditionalDCGANRecipe.family, ACGANRecipe.family, BigGANRecipe.family, Pix2PixRecipe.family,
-           CycleGANRecipe.family, ToyCycleGANRecipe.family, StyleGANRecipe.family, ProgressiveGANRecipe.family]
+           CycleGANRecipe.family, ToyCycleGANRecipe.family, StyleGANRecipe.family, ProgressiveGANRecipe.family, VAERecipe.family]
 
     public static var names: [String] { families.map(\.name) }
 

@@ -181,7 +181,7 @@ public final class TrainingRun {
                                   stepsPerSecond: Double(windowSteps) / max(Date().timeIntervalSince(windowStart), 1e-9)))
                 history.append((step, last.lossD, last.lossG))
                 windowStart = Date(); windowSteps = 0
-                for alarm in alarms.check(step: step, stats: last, diversity: diversity, bceLoss: config.loss.usesBCETargets) {
+                for alarm in alarms.check(step: step, stats: last, diversity: diversity, bceLoss: config.loss.usesBCETargets && recipe.isAdversarial) {
                     try log?.append(["step": .number(Double(step)), "alarm": .text(alarm.kind.rawValue), "evidence": .text(alarm.evidence)])
                     if showProgress && writes { FileHandle.standardError.write(Data((alarm.description + "\n").utf8)) }
                 }
