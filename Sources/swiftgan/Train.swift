@@ -37,6 +37,9 @@ struct Train: ParsableCommand {
 
             MODELS (--model):
             \(ModelRegistry.help)
+
+            PRESETS (--preset):
+            \(TrainingPreset.help)
             \(familyOptionsHelp)
             """)
     }

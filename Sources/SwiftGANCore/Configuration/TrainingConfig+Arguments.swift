@@ -34,6 +34,10 @@ extension TrainingConfig {
         for (flag, value) in words where flag == "model" { try Self.fields[0].set(text: value ?? "", in: &self) }
         _ = try ModelRegistry.family(named: model)
         if model != previousModel { try replaceFamilyDefaults(of: previousModel) }
+        // A preset lies under the other flags: applied first, and only when it changes.
+        if let name = words.last(where: { $0.flag == "preset" })?.value, name != preset {
+            try TrainingPreset.named(name).apply(to: &self)
+        }
         let fields = allFields
         for (flag, value) in words where flag != "model" {
             guard let field = fields.first(where: { $0.flag == flag }) else {

@@ -18,19 +18,26 @@ extension TrainingConfig {
     /// the flags then override.
     public static func resolve(file: String?, arguments: [String]) throws -> TrainingConfig {
         let flagModel = modelFlag(in: arguments)
-        var config = try file.map { try load($0, model: flagModel) } ?? defaults(for: flagModel ?? TrainingConfig().model)
+        var config = try file.map { try load($0, model: flagModel, preset: lastValue(of: "preset", in: arguments)) }
+            ?? defaults(for: flagModel ?? TrainingConfig().model)
         try config.apply(arguments: arguments)
         return config
+    }
+
+    /// The value of the last `--flag value` or `--flag=value` among command-line words.
+    static func lastValue(of flag: String, in arguments: [String]) -> String? {
+        var found: String?
+        for (i, word) in arguments.enumerated() {
+            if word == "--" + flag, i + 1 < arguments.count { found = arguments[i + 1] }
+            if word.hasPrefix("--\(flag)=") { found = String(word.dropFirst(flag.count + 3)) }
+        }
+        return found
     }
 
     /// The last `--model` among command-line words, if any, or the family a selecting switch
     /// (`--progressive`) names.
     static func modelFlag(in arguments: [String]) -> String? {
-        var found: String?
-        for (i, word) in arguments.enumerated() {
-            if word == "--model", i + 1 < arguments.count { found = arguments[i + 1] }
-            if word.hasPrefix("--model=") { found = String(word.dropFirst("--model=".count)) }
-        }
+        let found = lastValue(of: "model", in: arguments)
         let selected = ModelRegistry.families.first { family in family.selectingSwitch.map { arguments.contains("--" + $0) } ?? false }
         return found ?? selected?.name
     }

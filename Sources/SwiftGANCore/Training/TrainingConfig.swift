@@ -9,6 +9,8 @@ import SwiftGANNN
 public struct TrainingConfig: Sendable, Equatable {
     // What to train on.
     public var model = "mlp"
+    /// A preset of settings over the model's defaults (`TrainingPreset`), or nil.
+    public var preset: String?
     /// A built-in dataset name, `folder`, or nil: detected from `dataDirectory` (images or IDX
     /// files), MNIST when there is none.
     public var dataset: String?
@@ -77,6 +79,7 @@ public struct TrainingConfig: Sendable, Equatable {
     /// The settings every run has, in the order `--help` lists them.
     public static let fields: [ConfigField] = [
         ConfigField("model", \.model, help: "The model (see the list below)."),
+        ConfigField("preset", \.preset, help: "A preset of settings over the model's defaults (see PRESETS); a config file and flags override it."),
         ConfigField("dataset", \.dataset, help: "A dataset (see DATASETS); default: detected from --data-dir."),
         ConfigField("dataDirectory", \.dataDirectory, flag: "data-dir", help: "IDX files or an image folder (see DATASETS)."),
         ConfigField("channels", \.channels, help: "Image channels of a folder: 1 or 3 (default: the images' own)."),
@@ -174,6 +177,10 @@ public struct TrainingConfig: Sendable, Equatable {
             guard !ok, let field = fields.first(where: { $0.key == key }) else { return }
             throw ConfigError("--\(field.flag) [\(key)] \(rule), got \(field.value(in: self))")
         }
+        if let name = preset {
+            let preset = try TrainingPreset.named(name)
+            try check(preset.models.contains(model), "preset", "is tuned for --model \(preset.models.joined(separator: ", ")), not \(model)")
+        }
         try check(steps > 0, "steps", "must be positive")
         try check(batchSize >= family.minimumBatchSize && batchSize <= 1 << 16, "batchSize", "must be in \(family.minimumBatchSize)...65536")
         for key in ["sampleEvery", "logEvery", "checkpointEvery", "keepCheckpoints", "discriminatorSteps", "regularizationInterval"] {
@@ -216,15 +223,15 @@ public struct TrainingConfig: Sendable, Equatable {
     /// otherwise; fields it leaves out keep their defaults (the model family's where it declares
     /// some), unknown fields are an error (a typo would otherwise be silently ignored). `model`
     /// (the `--model` flag) replaces the file's model. Errors name the file and the field.
-    public static func load(_ path: String, model: String? = nil) throws -> TrainingConfig {
+    public static func load(_ path: String, model: String? = nil, preset: String? = nil) throws -> TrainingConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError("\(path): no such file") }
         do {
             let lowercased = path.lowercased()
             if lowercased.hasSuffix(".yaml") || lowercased.hasSuffix(".yml") {
                 guard let text = String(data: data, encoding: .utf8) else { throw ConfigError("not UTF-8 text") }
-                return try decode(object: YAMLSettings.object(text), model: model)
+                return try decode(object: YAMLSettings.object(text), model: model, preset: preset)
             }
-            return try decode(data, model: model)
+            return try decode(data, model: model, preset: preset)
         } catch let error as ConfigError {
             throw ConfigError("\(path): \(error.description)")
         }
@@ -232,14 +239,14 @@ public struct TrainingConfig: Sendable, Equatable {
 
     /// Decodes a JSON object of fields over the defaults of its model (or of `model`, which
     /// replaces the object's).
-    public static func decode(_ data: Data, model: String? = nil) throws -> TrainingConfig {
+    public static func decode(_ data: Data, model: String? = nil, preset: String? = nil) throws -> TrainingConfig {
         let object: [String: JSONValue]
         do {
             object = try JSONDecoder().decode([String: JSONValue].self, from: data)
         } catch {
             throw ConfigError("not a JSON object of settings (\(Self.describe(error)))")
         }
-        return try decode(object: object, model: model)
+        return try decode(object: object, model: model, preset: preset)
     }
 
     /// Decodes YAML text of fields as `decode(_:model:)` does JSON.
@@ -247,13 +254,18 @@ public struct TrainingConfig: Sendable, Equatable {
         try decode(object: YAMLSettings.object(text), model: model)
     }
 
-    private static func decode(object: [String: JSONValue], model: String?) throws -> TrainingConfig {
+    /// The object's fields over the defaults of its model (or `model`) and its preset (or
+    /// `preset`), which lies between them.
+    private static func decode(object: [String: JSONValue], model: String?, preset: String? = nil) throws -> TrainingConfig {
         var config = TrainingConfig()
         if let model = object["model"] { try fields[0].set(model, in: &config) }
         if let model { config.model = model }
         try config.applyFamilyDefaults()
+        if let name = preset ?? object["preset"].flatMap({ if case .string(let s) = $0 { s } else { nil } }) {
+            try TrainingPreset.named(name).apply(to: &config)
+        }
         let fields = config.allFields
-        for key in object.keys.sorted() where !(key == "model" && model != nil) {
+        for key in object.keys.sorted() where !(key == "model" && model != nil) && !(key == "preset" && preset != nil) {
             guard let field = fields.first(where: { $0.key == key }) else {
                 throw ConfigError("unknown field '\(key)'")
             }
