@@ -5,7 +5,7 @@ import PackageDescription
 // the neural-network layer; data and images; the GAN layer; the umbrella module; the CLI.
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 let libraryModules: [Target.Dependency] = ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore",
-                                           "SwiftGANEvaluation", "SwiftGANServing", "SwiftGANExport"]
+                                           "SwiftGANEvaluation", "SwiftGANServing", "SwiftGANExport", "SwiftGANPractice"]
 
 let package = Package(
     name: "SwiftGAN",
@@ -60,9 +60,13 @@ let package = Package(
                 dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANCore",
                                .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 swiftSettings: v5),
+        // The practice lab: the classic experiments as runs, measured and reported.
+        .target(name: "SwiftGANPractice",
+                dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore", "SwiftGANEvaluation"],
+                swiftSettings: v5),
         .target(name: "SwiftGAN",
                 dependencies: ["SwiftGANEngine", "SwiftGANNN", "SwiftGANData", "SwiftGANImages", "SwiftGANCore",
-                               "SwiftGANEvaluation", "SwiftGANServing", "SwiftGANExport"],
+                               "SwiftGANEvaluation", "SwiftGANServing", "SwiftGANExport", "SwiftGANPractice"],
                 swiftSettings: v5),
         // Every library module is listed, not just the umbrella: SwiftPM rebuilds a target when a
         // module it depends on directly changes, and the umbrella's own interface never changes

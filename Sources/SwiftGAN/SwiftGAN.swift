@@ -6,4 +6,5 @@
 @_exported import SwiftGANExport
 @_exported import SwiftGANImages
 @_exported import SwiftGANNN
+@_exported import SwiftGANPractice
 @_exported import SwiftGANServing

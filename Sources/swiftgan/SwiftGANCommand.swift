@@ -9,7 +9,8 @@ struct SwiftGANCommand: ParsableCommand {
         abstract: "Train, sample and benchmark Generative Adversarial Networks.",
         version: SwiftGANVersion.current,
         subcommands: [Train.self, Sample.self, Translate.self, Serve.self, ProvenanceCommand.self, Bench.self, Metrics.self, Eval.self,
-                      MemorizationCommand.self, WatermarkCommand.self, ExportCommand.self, DoctorCommand.self, LatentCommand.self, Evaluator.self])
+                      MemorizationCommand.self, WatermarkCommand.self, ExportCommand.self, DoctorCommand.self, LatentCommand.self, Evaluator.self,
+                      Practice.self])
 
     static func main() {
         // A write past the file-size limit (`ulimit -f`) then fails with EFBIG, which the

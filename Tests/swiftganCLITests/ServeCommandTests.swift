@@ -107,37 +107,26 @@ import Testing
         #expect(panel.status == 0 && panel.output.contains("training step: 20"), "\(panel.output)\(panel.error)")
     }
 
-    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    /// Headless Chromium with its own profile; its output, error and exit status.
-    func chromium(_ arguments: [String], profile: String) throws -> CLITests.Result {
-        try CLITests.run(Self.chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
-                                          "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000"] + arguments)
-    }
-
-    @Test(.enabled(if: chromium != nil, "Debian's chromium is not installed (make test's bootstrap installs it)"))
+    @Test(.enabled(if: HeadlessChromium.path != nil, "Debian's chromium is not installed (make test's bootstrap installs it)"))
     func theWebPageGeneratesInAHeadlessBrowser() throws {
         let dir = try Fixtures.temporaryDirectory()
         let (weights, _) = try untrainedWeights("cgan-mlp", metadata: ["swiftgan.classes": "10"], in: dir)
         let server = try ServeProcess(["--weights", "digits=" + weights, "--port", "0", "--eval-samples", "0"])
         let url = "http://127.0.0.1:\(server.port)/"
         // The page lists the model, offers its classes and generates 16 images when it opens.
-        let dom = try chromium(["--dump-dom", url], profile: dir + "/profile")
+        let dom = try HeadlessChromium.run(["--dump-dom", url], profile: dir + "/profile")
         let screenshot = dir + "/page.png"
-        let shot = try chromium(["--window-size=1100,800", "--screenshot=" + screenshot, url], profile: dir + "/profile")
+        let shot = try HeadlessChromium.run(["--window-size=1100,800", "--screenshot=" + screenshot, url], profile: dir + "/profile")
         #expect(server.interrupt() == 0)
         #expect(dom.status == 0 && shot.status == 0, "\(dom.error)\(shot.error)")
         #expect(dom.output.components(separatedBy: #"<img src="data:image/png;base64,"#).count - 1 == 16, "\(dom.output)")
         #expect(dom.output.contains(#"<div id="error" role="alert"></div>"#), "the page shows an error: \(dom.output)")
         #expect(dom.output.contains("<option>digits</option>") && dom.output.contains(#"<option value="9">9</option>"#))
-        let console = (dom.error + shot.error).split(separator: "\n").filter { $0.contains(":CONSOLE") }
+        let console = HeadlessChromium.consoleMessages(dom, shot)
         #expect(console.isEmpty, "console messages: \(console)")
         // The screenshot shows the gallery: the 16 images (84×84 each, mid-gray from an untrained
         // generator) are ~13% of the page, which is otherwise white but for its text.
-        let image = try ImageFile.decode(screenshot)
-        let channels = image.channels
-        let toned = stride(from: 0, to: image.pixels.count, by: channels).filter { image.pixels[$0] < 200 }.count
-        let share = Double(toned) / Double(image.width * image.height)
+        let share = try HeadlessChromium.tonedShare(ofScreenshot: screenshot)
         #expect(share > 0.08, "only \(share) of the screenshot is not white: no images?")
     }
 

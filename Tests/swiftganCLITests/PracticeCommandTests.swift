@@ -1,0 +1,72 @@
+import Foundation
+import SwiftGAN
+import SwiftGANTestSupport
+import Testing
+
+/// `swiftgan practice` end to end on MNIST with the tiny budget: every experiment prints its
+/// line with a verdict, the runs are reused by a second call, the report opens in headless
+/// Chromium with every image decoded and no console message, and bad input is one line.
+@Suite(.serialized) struct PracticeCommandTests {
+    let cli = CLITests()
+    static let experiments = ["1", "2", "3", "4", "5", "6", "vae"]
+
+    @Test func theWholeLabRunsAndItsReportOpensInABrowser() throws {
+        let out = try Fixtures.temporaryDirectory() + "/lab"
+        let lab = try cli.swiftgan(["practice", "all", "--budget", "tiny", "--seeds", "1", "--out", out], directory: Fixtures.repositoryRoot)
+        #expect(lab.status == 0, "\(lab.error)")
+        let lines = lab.output.split(separator: "\n")
+        for id in Self.experiments {
+            let line = lines.first { $0.hasPrefix("[\(id)] ") }
+            #expect(line.map { $0.contains("agrees with the textbook claim:") || $0.contains("does not agree with the textbook claim:") } == true,
+                    "experiment \(id): \(line ?? "no line")")
+        }
+        #expect(lines.first { $0.hasPrefix("[2] ") }?.contains("vanishing: G's mean gradient norm over the first 40 steps is") == true)
+        #expect(lines.first { $0.hasPrefix("[vae] ") }?.contains("VAE negative ELBO") == true)
+        #expect(lab.output.contains("report: \(out)/report.html"))
+        // Every experiment's runs are kept: a second call trains nothing.
+        let again = try cli.swiftgan(["practice", "3", "--budget", "tiny", "--seeds", "1", "--out", out], directory: Fixtures.repositoryRoot)
+        #expect(again.status == 0 && again.output.hasPrefix("[3] "), "\(again.error)")
+        #expect(again.error.contains("compare-plain-s0: reused") && again.error.contains("compare-sn-s0: reused") && !again.error.contains("steps\n"),
+                "\(again.error)")
+        // The report of the second call holds experiment 3 only; make the whole one again.
+        _ = try cli.swiftgan(["practice", "all", "--budget", "tiny", "--seeds", "1", "--out", out], directory: Fixtures.repositoryRoot)
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        for id in Self.experiments { #expect(html.contains("<section id=\"exp-\(id)\">"), "section \(id)") }
+        #expect(html.contains("<svg") && html.contains("The decision table, measured"))
+
+        guard HeadlessChromium.path != nil else {
+            print("skipped the headless-browser check of the report: Debian's chromium is not installed (make test's bootstrap installs it)")
+            return
+        }
+        let url = "file://" + out + "/report.html"
+        let dom = try HeadlessChromium.run(["--dump-dom", url], profile: out + "/profile")
+        let screenshot = out + "/report.png"
+        let shot = try HeadlessChromium.run(["--window-size=1200,1600", "--screenshot=" + screenshot, url], profile: out + "/profile")
+        #expect(dom.status == 0 && shot.status == 0, "\(dom.error)\(shot.error)")
+        // Sample grids: experiment 1's, 4's two, 5's, and the decision table's two.
+        let images = html.components(separatedBy: "<img src=\"data:image/png;base64,").count - 1
+        #expect(images == 6)
+        #expect(dom.output.contains("data-images-loaded=\"\(images)/\(images)\""), "not every image decoded")
+        let console = HeadlessChromium.consoleMessages(dom, shot)
+        #expect(console.isEmpty, "console messages: \(console)")
+        #expect(try HeadlessChromium.tonedShare(ofScreenshot: screenshot) > 0.02, "the screenshot is blank")
+    }
+
+    @Test func badInputIsOneLine() throws {
+        let out = try Fixtures.temporaryDirectory() + "/lab"
+        let refusals: [([String], String)] = [
+            (["practice", "7", "--out", out], "unknown experiment '7'"),
+            (["practice", "all", "--budget", "slow", "--out", out], "--budget: unknown budget 'slow'"),
+            (["practice", "1", "--seeds", "0", "--out", out], "--seeds must be in 1...10"),
+            (["practice", "1"], "--out"),
+            (["practice", "1", "--out", out, "--data-dir", out + "/nowhere"], "nowhere"),
+        ]
+        for (arguments, message) in refusals {
+            let result = try cli.swiftgan(arguments)
+            #expect(result.status != 0, "\(arguments) succeeded")
+            #expect(result.error.contains(message), "\(arguments): \(result.error)")
+            #expect(result.error.split(separator: "\n").filter { !$0.hasPrefix("Usage") && !$0.hasPrefix("Help:") && !$0.hasPrefix(" ") && !$0.isEmpty }.count <= 1,
+                    "\(arguments): \(result.error)")
+        }
+    }
+}
