@@ -1,8 +1,10 @@
 import Foundation
 
 /// What one experiment of the practice lab found: its numbers, its conclusion, whether that
-/// agrees with the textbook claim it tests, and what the report shows of it.
-public struct ExperimentResult {
+/// agrees with the textbook claim it tests, and what the report shows of it. Each result is
+/// kept as `OUT/results/<id>.json`, so the report shows every experiment run in `OUT`, however
+/// many calls that took.
+public struct ExperimentResult: Codable {
     public let id: String
     public let title: String
     /// The textbook claim the experiment tests.
@@ -10,44 +12,74 @@ public struct ExperimentResult {
     /// The measured numbers, in one line.
     public var figures: String
     public var conclusion: String
-    public var agrees: Bool
+    /// Whether the numbers agree with the claim; nil when the experiment could not decide
+    /// (it failed, or needs more seeds).
+    public var agrees: Bool?
     /// How the conclusion was decided from the numbers.
     public var rule: String
     public var plots: [String] = []
     public var tables: [Table] = []
-    public var images: [(caption: String, png: Data)] = []
+    public var images: [Image] = []
+    /// Why the experiment stopped, when it failed.
+    public var failure: String?
 
-    public struct Table {
+    public struct Table: Codable {
         public let caption: String
         public let headers: [String]
         public let rows: [[String]]
     }
 
+    public struct Image: Codable {
+        public let caption: String
+        public let png: Data
+    }
+
+    /// The result of an experiment that stopped with `error`.
+    init(failed experiment: PracticeExperiment, _ error: Error) {
+        (id, title, claim) = (experiment.rawValue, experiment.title, experiment.claim)
+        figures = "failed: \(error)"
+        failure = "\(error)"
+        conclusion = "The experiment could not be completed."
+        agrees = nil
+        rule = "none: no numbers"
+    }
+
+    init(_ experiment: PracticeExperiment, figures: String, conclusion: String, agrees: Bool?, rule: String) {
+        (id, title, claim) = (experiment.rawValue, experiment.title, experiment.claim)
+        (self.figures, self.conclusion, self.agrees, self.rule) = (figures, conclusion, agrees, rule)
+    }
+
+    /// "agrees", "does not agree" or "undecided".
+    public var verdict: String {
+        switch agrees {
+        case true?: "agrees"
+        case false?: "does not agree"
+        case nil: "undecided"
+        }
+    }
+
     /// The line the command prints: numbers, conclusion, and the verdict on the claim.
     public var line: String {
-        "[\(id)] \(title): \(figures). \(conclusion) — \(agrees ? "agrees with" : "does not agree with") the textbook claim: \(claim)"
+        let judged = switch agrees {
+        case true?: "agrees with the textbook claim:"
+        case false?: "does not agree with the textbook claim:"
+        case nil: "cannot judge the textbook claim:"
+        }
+        return "[\(id)] \(title): \(figures). \(conclusion) — \(judged) \(claim)"
+    }
+
+    static func path(_ id: String, in directory: String) -> String { "\(directory)/results/\(id).json" }
+
+    func save(in directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory + "/results", withIntermediateDirectories: true)
+        try JSONEncoder().encode(self).write(to: URL(fileURLWithPath: Self.path(id, in: directory)), options: .atomic)
+    }
+
+    /// The results saved in `directory`, in the experiments' order (unreadable ones skipped).
+    static func saved(in directory: String) -> [ExperimentResult] {
+        PracticeExperiment.allCases.compactMap { experiment in
+            FileManager.default.contents(atPath: path(experiment.rawValue, in: directory))
+                .flatMap { try? JSONDecoder().decode(ExperimentResult.self, from: $0) }
+        }
     }
 }
-
-/// Small statistics the experiments share.
-enum Stats {
-    static func mean(_ v: [Double]) -> Double { v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count) }
-
-    /// The sample standard deviation (0 for fewer than two values).
-    static func std(_ v: [Double]) -> Double {
-        guard v.count > 1 else { return 0 }
-        let m = mean(v)
-        return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot()
-    }
-
-    /// "mean ± std" with `digits` decimals (just the mean for one value).
-    static func describe(_ v: [Double], _ digits: Int = 2) -> String {
-        let f = "%.\(digits)f"
-        return v.count > 1 ? String(format: "\(f) ± \(f)", mean(v), std(v)) : String(format: f, mean(v))
-    }
-
-    static func format(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
-}
-
-/// Colours of the plots' series, one per seed or setting.
-let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]

@@ -20,6 +20,19 @@ public enum PracticeExperiment: String, CaseIterable, Sendable {
         }
     }
 
+    /// The textbook claim the experiment tests.
+    public var claim: String {
+        switch self {
+        case .minimalGAN: "both losses oscillate in a band rather than converge"
+        case .saturatingLoss: "with the saturating loss G's gradient vanishes while D wins"
+        case .spectralNorm: "spectral norm makes runs agree across seeds"
+        case .slowDiscriminator: "with D's learning rate at 1/10 of G's, G \"wins\" but produces one or two modes"
+        case .wassersteinGP: "WGAN-GP trains without collapse"
+        case .precisionRecall: "precision and recall separate quality from coverage"
+        case .vae: "GANs give sharper samples; VAEs cover the data, train steadily and give a likelihood"
+        }
+    }
+
     /// The experiments `practice NAME` runs: one, or every one for `all`.
     public static func selection(_ name: String) throws -> [PracticeExperiment] {
         if name == "all" { return allCases }

@@ -3,7 +3,6 @@ import SwiftGANCore
 import SwiftGANData
 import SwiftGANEngine
 import SwiftGANEvaluation
-import SwiftGANImages
 
 /// The practice lab: the classic GAN experiments (and the GAN-versus-VAE comparison) as
 /// training runs on MNIST, each ending in numbers, plots and a conclusion checked against the
@@ -13,8 +12,8 @@ import SwiftGANImages
 ///
 /// ```swift
 /// let lab = try PracticeLab(directory: "practice", budget: .quick, seeds: 3)
-/// let results = try lab.run(PracticeExperiment.allCases)
-/// try lab.writeReport(results)   // practice/report.html
+/// let results = lab.run(PracticeExperiment.allCases)
+/// try lab.writeReport(command: "…")   // practice/report.html, every experiment run there
 /// ```
 public final class PracticeLab {
     public let directory: String
@@ -25,9 +24,9 @@ public final class PracticeLab {
     /// Progress lines (a line per run and per measurement).
     public var progress: (String) -> Void = { _ in }
     let evaluator: EvaluatorNetwork
-    let train: ImageDataset
-    let test: ImageDataset
-    private var realFeatureCache: [String: Tensor] = [:]
+    let trainingImages: ImageDataset
+    let testImages: ImageDataset
+    var realFeatureCache: [String: Tensor] = [:]
 
     public init(directory: String, budget: PracticeBudget, seeds: Int, dataDirectory: String? = nil) throws {
         guard (1...10).contains(seeds) else { throw PracticeError("--seeds must be in 1...10, got \(seeds)") }
@@ -36,20 +35,34 @@ public final class PracticeLab {
         self.seeds = seeds
         self.dataDirectory = dataDirectory
         evaluator = try EvaluatorNetwork.pretrained(for: .mnist)
-        train = try ImageDataset.load(.mnist, split: .train, directory: dataDirectory)
-        test = try ImageDataset.load(.mnist, split: .test, directory: dataDirectory)
+        trainingImages = try ImageDataset.load(.mnist, split: .train, directory: dataDirectory)
+        testImages = try ImageDataset.load(.mnist, split: .test, directory: dataDirectory)
         try FileManager.default.createDirectory(atPath: directory + "/runs", withIntermediateDirectories: true)
     }
 
-    /// Runs `experiments` in order, handing each result to `finished` as it comes, and returns
-    /// them all.
-    public func run(_ experiments: [PracticeExperiment], finished: (ExperimentResult) -> Void = { _ in }) throws -> [ExperimentResult] {
-        try experiments.map { experiment in
+    /// Runs `experiments` in order, saving each result in `directory/results` and handing it to
+    /// `finished` as it comes. An experiment that fails gives a result that says why, and the
+    /// others still run.
+    @discardableResult
+    public func run(_ experiments: [PracticeExperiment], finished: (ExperimentResult) -> Void = { _ in }) -> [ExperimentResult] {
+        experiments.map { experiment in
             progress("experiment \(experiment.rawValue): \(experiment.title)")
-            let result = try experiment.run(in: self)
+            var result: ExperimentResult
+            do { result = try experiment.run(in: self) } catch { result = ExperimentResult(failed: experiment, error) }
+            do { try result.save(in: directory) } catch { progress("warning: \(directory)/results: cannot save (\(error))") }
             finished(result)
             return result
         }
+    }
+
+    /// Writes `report.html` with every experiment whose result is saved in `directory` and
+    /// returns its path.
+    @discardableResult
+    public func writeReport(command: String) throws -> String {
+        let path = directory + "/report.html"
+        let html = PracticeReport.html(results: ExperimentResult.saved(in: directory), budget: budget, seeds: seeds, command: command)
+        try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return path
     }
 
     /// The settings every lab run starts from: `model` on MNIST with the budget's logging.
@@ -63,7 +76,7 @@ public final class PracticeLab {
         config.sampleEvery = steps
         config.checkpointEvery = max(1, steps / 4)
         config.keepCheckpoints = 5
-        return config
+        return config.withAbsoluteDataDirectory()
     }
 
     /// A finished run of the lab.
@@ -84,108 +97,58 @@ public final class PracticeLab {
         }
         /// The alarms raised, by kind.
         var alarms: [String] { records.compactMap { $0["alarm"] as? String } }
+        /// Whether the divergence alarm was raised (a spike of a loss or gradient norm), which
+        /// need not stop the run.
+        var divergenceAlarm: Bool { alarms.contains(TrainingAlarms.Kind.divergence.rawValue) }
+    }
+
+    /// One run per seed of `model` for `steps`, named `<name>-s<seed>`, with `change` applied to
+    /// each configuration.
+    func trainSeeds(_ name: String, _ model: String, steps: Int, seeds count: Int? = nil,
+                    _ change: (inout TrainingConfig) -> Void = { _ in }) throws -> [Run] {
+        try (0..<(count ?? seeds)).map { seed in
+            var config = try config(model, steps: steps, seed: seed)
+            change(&config)
+            return try train("\(name)-s\(seed)", config)
+        }
     }
 
     /// Trains `config` in `runs/name`, or reuses the finished run there with the same settings,
-    /// or resumes it when it stopped early.
+    /// or resumes it when it stopped early. `runs/<name>.status.json` records a finished run's
+    /// steps and whether it diverged; it is removed before any training.
     func train(_ name: String, _ config: TrainingConfig) throws -> Run {
-        let path = directory + "/runs/" + name
-        let status = path + "/practice-status.json"
-        let saved = try? TrainingConfig.load(path + "/config.json")
-        var resolved = config
-        if let dir = config.dataDirectory, !dir.hasPrefix("/") { resolved.dataDirectory = URL(fileURLWithPath: dir).standardizedFileURL.path }
-        if saved == resolved, let data = FileManager.default.contents(atPath: status),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let diverged = object["diverged"] as? Bool {
+        let path = directory + "/runs/" + name, statusPath = path + ".status.json"
+        let same = (try? TrainingConfig.load(path + "/config.json")) == config
+        func finished(diverged: Bool) -> Run {
+            Run(directory: path, config: config, diverged: diverged, records: JSONLinesLog.records(path + "/log.jsonl"))
+        }
+        if same, let status = FileManager.default.contents(atPath: statusPath),
+           let object = try? JSONSerialization.jsonObject(with: status) as? [String: Any],
+           object["steps"] as? Int == config.steps, let diverged = object["diverged"] as? Bool {
             progress("  \(name): reused (finished earlier)")
-            return Run(directory: path, config: resolved, diverged: diverged, records: JSONLinesLog.records(path + "/log.jsonl"))
+            return finished(diverged: diverged)
         }
-        let run: TrainingRun
-        if saved == resolved, !Checkpoint.list(path + "/checkpoints").isEmpty {
-            progress("  \(name): resuming")
-            run = try TrainingRun(resuming: path)
-        } else {
-            progress("  \(name): \(config.model), \(config.steps) steps")
-            run = try TrainingRun(config: resolved, directory: path, overwrite: true)
-        }
-        run.showProgress = false
+        try? FileManager.default.removeItem(atPath: statusPath)
         var diverged = false
-        do {
-            _ = try run.run()
-        } catch let error as ConfigError where error.description.contains("non-finite") {
-            diverged = true
-            progress("  \(name): diverged (\(error.description))")
+        let latest = Checkpoint.list(path + "/checkpoints").last?.step ?? 0
+        if !(same && latest >= config.steps) {
+            let run: TrainingRun
+            if same && latest > 0 {
+                progress("  \(name): resuming from step \(latest)")
+                run = try TrainingRun(resuming: path)
+            } else {
+                progress("  \(name): \(config.model), \(config.steps) steps")
+                run = try TrainingRun(config: config, directory: path, overwrite: true)
+            }
+            run.showProgress = false
+            do {
+                _ = try run.run()
+            } catch let error as TrainingDiverged {
+                diverged = true
+                progress("  \(name): diverged (\(error))")
+            }
         }
-        try Data("{\"diverged\": \(diverged)}\n".utf8).write(to: URL(fileURLWithPath: status))
-        return Run(directory: path, config: resolved, diverged: diverged, records: JSONLinesLog.records(path + "/log.jsonl"))
-    }
-
-    /// Figures of a generator against real MNIST images.
-    struct Figures {
-        var fid: Double
-        var precision: Double
-        var recall: Double
-        var modes: Int
-    }
-
-    /// Which real images a measurement compares with.
-    enum Reference: String {
-        /// The test split's first images.
-        case test
-        /// The training split's first images (what the generator was fitted to).
-        case training
-    }
-
-    /// The evaluator features of the first `count` real images of `reference`.
-    func realFeatures(_ reference: Reference, count: Int) -> Tensor {
-        let key = "\(reference.rawValue)-\(count)"
-        if let cached = realFeatureCache[key] { return cached }
-        let collection = reference == .test ? test : train
-        let features = evaluator.extract(from: collection, indices: Array(0..<min(count, collection.count))).features
-        realFeatureCache[key] = features
-        return features
-    }
-
-    /// Generates `count` images from the weights file at `path` (fixed latents) and measures FID,
-    /// precision, recall and the evaluator's classes covered.
-    func measure(_ path: String, count: Int, against reference: Reference = .test) throws -> Figures {
-        let (_, generator) = try ModelRegistry.generator(forWeights: path, model: nil)
-        var rng = RandomGenerator(seed: 0x5EED_E7A1)
-        let images = try generator.generateAll(rng.normal([count, generator.latentDimension]), labels: nil)
-        return try measure(images: images.reshaped([count, 1, 28, 28]), against: reference)
-    }
-
-    /// FID, precision, recall and classes covered of `images` ([n, 1, 28, 28]) against as many
-    /// real images of `reference`.
-    func measure(images: Tensor, against reference: Reference = .test) throws -> Figures {
-        let (features, probabilities) = evaluator.extract(images)
-        let report = try MetricReport.compare(real: realFeatures(reference, count: images.shape[0]), fake: features, metrics: [.fid, .pr])
-        return Figures(fid: report.fid!, precision: report.precision!, recall: report.recall!,
-                       modes: ClassStatistics.modes(probabilities: probabilities).modesCovered)
-    }
-
-    /// Precision and recall of real training images against other real training images: the
-    /// best a generator can score (the first `count` against the next `count`).
-    func realVersusReal(count: Int) throws -> (precision: Double, recall: Double) {
-        let others = evaluator.extract(from: train, indices: Array(count..<min(2 * count, train.count))).features
-        let report = try MetricReport.compare(real: realFeatures(.training, count: count), fake: others, metrics: [.pr])
-        return (report.precision!, report.recall!)
-    }
-
-    /// A grid of `count` samples of the weights at `path`, 8 a row, scaled up 3 times (nearest
-    /// neighbour).
-    func sampleGrid(_ path: String, count: Int = 32) throws -> Data {
-        let (_, generator) = try ModelRegistry.generator(forWeights: path, model: nil)
-        var rng = RandomGenerator(seed: 7)
-        let images = try generator.generateAll(rng.normal([count, generator.latentDimension]), labels: nil)
-        return ImageGrid.png(withNoGrad { images.reshaped([count, 1, 28, 28]).upsample(scale: (3, 3)) }, columns: 8, padding: 6)
-    }
-
-    /// Writes `report.html` for `results` and returns its path.
-    @discardableResult
-    public func writeReport(_ results: [ExperimentResult], command: String) throws -> String {
-        let path = directory + "/report.html"
-        let html = PracticeReport.html(results: results, budget: budget, seeds: seeds, command: command)
-        try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        return path
+        try Data("{\"steps\": \(config.steps), \"diverged\": \(diverged)}\n".utf8).write(to: URL(fileURLWithPath: statusPath))
+        return finished(diverged: diverged)
     }
 }

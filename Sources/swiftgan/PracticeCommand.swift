@@ -28,10 +28,11 @@ struct Practice: ParsableCommand {
             let experiments = try PracticeExperiment.selection(experiment)
             let lab = try PracticeLab(directory: out, budget: try PracticeBudget.named(budget), seeds: seeds, dataDirectory: dataDirectory)
             lab.progress = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            let results = try lab.run(experiments) { print($0.line) }
-            let command = "swiftgan practice \(experiment) --out \(out) --seeds \(seeds) --budget \(budget)"
-            let report = try lab.writeReport(results, command: command)
+            let results = lab.run(experiments) { print($0.line) }
+            let report = try lab.writeReport(command: "swiftgan practice \(experiment) --out \(out) --seeds \(seeds) --budget \(budget)")
             print("report: \(report)")
+            let failed = results.filter { $0.failure != nil }.map(\.id)
+            if !failed.isEmpty { throw PracticeError("experiment \(failed.joined(separator: ", ")) failed (see above); the report holds the others") }
         }
     }
 }

@@ -168,7 +168,7 @@ import Testing
         config.learningRateG = 1e5
         config.beta1 = 0
         let out = try Fixtures.temporaryDirectory() + "/run"
-        let error = #expect(throws: ConfigError.self) { try quietRun(config, out) }
+        let error = #expect(throws: TrainingDiverged.self) { try quietRun(config, out) }
         let message = error?.description ?? ""
         #expect(message.contains("non-finite values") && message.contains("last good checkpoint"), "\(message)")
         let kept = try checkpointNames(out)

@@ -17,10 +17,14 @@ import Testing
         let lines = lab.output.split(separator: "\n")
         for id in Self.experiments {
             let line = lines.first { $0.hasPrefix("[\(id)] ") }
-            #expect(line.map { $0.contains("agrees with the textbook claim:") || $0.contains("does not agree with the textbook claim:") } == true,
+            let verdicts = ["agrees with", "does not agree with", "cannot judge"].map { $0 + " the textbook claim:" }
+            #expect(line.map { text in verdicts.contains { text.contains($0) } } == true,
                     "experiment \(id): \(line ?? "no line")")
         }
-        #expect(lines.first { $0.hasPrefix("[2] ") }?.contains("vanishing: G's mean gradient norm over the first 40 steps is") == true)
+        // One seed cannot show agreement across seeds.
+        #expect(lines.first { $0.hasPrefix("[3] ") }?.contains("cannot judge the textbook claim") == true)
+        #expect(lines.first { $0.hasPrefix("[2] ") }?.contains("vanishing-gradient ratio") == true)
+        #expect(lines.first { $0.hasPrefix("[2] ") }?.contains("G's mean gradient norm over the first 40 steps is") == true)
         #expect(lines.first { $0.hasPrefix("[vae] ") }?.contains("VAE negative ELBO") == true)
         #expect(lab.output.contains("report: \(out)/report.html"))
         // Every experiment's runs are kept: a second call trains nothing.
@@ -28,8 +32,7 @@ import Testing
         #expect(again.status == 0 && again.output.hasPrefix("[3] "), "\(again.error)")
         #expect(again.error.contains("compare-plain-s0: reused") && again.error.contains("compare-sn-s0: reused") && !again.error.contains("steps\n"),
                 "\(again.error)")
-        // The report of the second call holds experiment 3 only; make the whole one again.
-        _ = try cli.swiftgan(["practice", "all", "--budget", "tiny", "--seeds", "1", "--out", out], directory: Fixtures.repositoryRoot)
+        // The report shows every experiment run in the directory, not just the last call's.
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         for id in Self.experiments { #expect(html.contains("<section id=\"exp-\(id)\">"), "section \(id)") }
         #expect(html.contains("<svg") && html.contains("The decision table, measured"))

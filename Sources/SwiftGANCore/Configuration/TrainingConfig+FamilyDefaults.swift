@@ -1,3 +1,5 @@
+import Foundation
+
 /// A model family's own defaults for common settings (`ModelFamily.defaults`): settings resolve
 /// as the global defaults, then the family's, then a `--config` file, then the flags.
 extension TrainingConfig {
@@ -68,6 +70,14 @@ extension TrainingConfig {
         for (key, value) in new.options where options[key] == old.options[key] { options[key] = value }
         let declared = Set(try ModelRegistry.family(named: model).options.map(\.key))
         for key in Array(options.keys) where !declared.contains(key) && options[key] == old.options[key] { options[key] = nil }
+    }
+
+    /// The configuration with a relative `dataDirectory` made absolute (from the current
+    /// directory), so a run finds its data again from anywhere.
+    public func withAbsoluteDataDirectory() -> TrainingConfig {
+        var config = self
+        if let dir = dataDirectory, !dir.hasPrefix("/") { config.dataDirectory = URL(fileURLWithPath: dir).standardizedFileURL.path }
+        return config
     }
 
     /// One line for `train --help`: the family's defaults as flags.

@@ -34,11 +34,8 @@ public final class TrainingRun {
     /// Starts a new run in `directory`, which must be new, empty, or (with `overwrite`) an
     /// earlier run.
     public init(config given: TrainingConfig, directory: String, overwrite: Bool = false) throws {
-        var config = given
         // The run must find its data again when resumed from another directory.
-        if let dir = config.dataDirectory, !dir.hasPrefix("/") {
-            config.dataDirectory = URL(fileURLWithPath: dir).standardizedFileURL.path
-        }
+        var config = given.withAbsoluteDataDirectory()
         // Fix the annealing span now, so that a resumed, longer run anneals the same way.
         if config.instanceNoise > 0 && config.instanceNoiseSteps == nil { config.instanceNoiseSteps = config.steps }
         try config.validate()
@@ -70,6 +67,9 @@ public final class TrainingRun {
         try change(&config)
         guard config.model == saved.model else {
             throw ConfigError("\(directory): the run trains \(saved.model); --model cannot change on --resume (start a new run)")
+        }
+        guard config.preset == saved.preset else {
+            throw ConfigError("\(directory): the run was started \(saved.preset.map { "with --preset \($0)" } ?? "without a preset"); --preset cannot change on --resume (give changed settings as flags)")
         }
         guard config.ensemble == saved.ensemble else {
             throw ConfigError("\(directory): the run trains an ensemble of \(saved.ensemble); --ensemble cannot change on --resume (start a new run)")
@@ -189,7 +189,7 @@ public final class TrainingRun {
             guard last.isFinite else {
                 let kept = Checkpoint.list(directory.file("checkpoints")).last
                     .map { "last good checkpoint: \(directory.file("checkpoints/\($0.name)"))" } ?? "no checkpoint was written yet"
-                throw ConfigError("training stopped at step \(step): non-finite values (D loss \(last.lossD), G loss \(last.lossG)); \(kept)")
+                throw TrainingDiverged(step: step, lossD: last.lossD, lossG: last.lossG, kept: kept)
             }
             if writes && (step % config.sampleEvery == 0 || step == config.steps) {
                 let (name, evaluation) = try writePanel(fixed, step: step)
@@ -337,4 +337,14 @@ public final class TrainingRun {
                                   summary: summary, lossCurveSVG: plot, measurementSVGs: measurementPlots(measurements), samples: samples)
         try AtomicFile.write(Data(html.utf8), to: directory.file("report.html"))
     }
+}
+
+/// A run stopped because a step gave non-finite values; the last good checkpoint is kept.
+public struct TrainingDiverged: Error, CustomStringConvertible {
+    public let step: Int
+    public let lossD: Float
+    public let lossG: Float
+    /// Which checkpoint is kept ("last good checkpoint: …", or that none was written yet).
+    public let kept: String
+    public var description: String { "training stopped at step \(step): non-finite values (D loss \(lossD), G loss \(lossG)); \(kept)" }
 }

@@ -11,11 +11,9 @@ enum SaturatingLossExperiment {
     static func run(_ lab: PracticeLab) throws -> ExperimentResult {
         let steps = lab.budget.gradientSteps
         func runs(_ loss: GANLoss) throws -> [PracticeLab.Run] {
-            try (0..<lab.seeds).map { seed in
-                var config = try lab.config("mlp", steps: steps, seed: seed)
+            try lab.trainSeeds("gradient-\(loss.rawValue)", "mlp", steps: steps) { config in
                 config.loss = loss
                 config.logEvery = max(1, steps / 50)
-                return try lab.train("gradient-\(loss.rawValue)-s\(seed)", config)
             }
         }
         let ns = try runs(.nonSaturating), saturating = try runs(.saturating)
@@ -25,27 +23,26 @@ enum SaturatingLossExperiment {
         let ratio = normNS / max(normSat, 1e-30)
         let fakeSat = meanFake(saturating), fakeNS = meanFake(ns)
         let agrees = ratio > 2 && fakeSat < 0.2
-        var plot = LinePlot(title: "G's gradient norm over the first \(steps) steps (log10, every seed)", xLabel: "step", series:
-            ns.enumerated().map { k, r in .init(name: k == 0 ? "non-saturating" : "", points: r.series("grad_norm_g").map { ($0.x, log10(max($0.y, 1e-12))) }, color: palette[0]) }
-            + saturating.enumerated().map { k, r in .init(name: k == 0 ? "saturating" : "", points: r.series("grad_norm_g").map { ($0.x, log10(max($0.y, 1e-12))) }, color: palette[1]) })
-        plot.width = 720
+        func log10Norms(_ run: PracticeLab.Run) -> [(x: Double, y: Double)] { run.series("grad_norm_g").map { ($0.x, log10(max($0.y, 1e-12))) } }
+        let normPlot = LinePlot(title: "log10 of G's gradient norm over the first \(steps) steps (every seed)", xLabel: "step", series:
+            ns.enumerated().map { k, r in .init(name: k == 0 ? "non-saturating" : "", points: log10Norms(r), color: palette[0]) }
+            + saturating.enumerated().map { k, r in .init(name: k == 0 ? "saturating" : "", points: log10Norms(r), color: palette[1]) })
         let fakePlot = LinePlot(title: "D(G(z)) during D's step (seed 0)", xLabel: "step", series: [
             .init(name: "non-saturating", points: ns[0].series("d_fake"), color: palette[0]),
-            .init(name: "saturating", points: saturating[0].series("d_fake"), color: palette[1])]).svg()
+            .init(name: "saturating", points: saturating[0].series("d_fake"), color: palette[1])])
         var result = ExperimentResult(
-            id: "2", title: PracticeExperiment.saturatingLoss.title,
-            claim: "with the saturating loss G's gradient vanishes while D wins",
-            figures: String(format: "vanishing: G's mean gradient norm over the first %d steps is %.1f× larger with the non-saturating loss (%.3g) than with the saturating loss (%.3g); mean D(G(z)) %.3f saturating, %.3f non-saturating",
-                            steps, ratio, normNS, normSat, fakeSat, fakeNS),
+            .saturatingLoss,
+            figures: String(format: "vanishing-gradient ratio %.1f: G's mean gradient norm over the first %d steps is %.3g with the non-saturating loss and %.3g with the saturating loss (%d seeds); mean D(G(z)) %.3f saturating, %.3f non-saturating",
+                            ratio, steps, normNS, normSat, lab.seeds, fakeSat, fakeNS),
             conclusion: agrees ? "D rejects the fakes confidently, where log(1 − D(G(z))) is flat, so the saturating loss leaves G almost no gradient."
                 : "The saturating loss did not starve G of gradient here (ratio \(Stats.format(ratio, 1)), mean D(G(z)) \(Stats.format(fakeSat, 3))).",
             agrees: agrees,
             rule: "agrees when the non-saturating/saturating ratio of G's mean gradient norm is above 2 and the saturating run's mean D(G(z)) is below 0.2 (D wins)")
-        result.plots = [plot.svg(), fakePlot]
+        result.plots = [normPlot.svg(), fakePlot.svg()]
         result.tables = [.init(caption: "G's mean gradient norm per seed", headers: ["seed", "non-saturating", "saturating", "ratio"],
-                               rows: zip(ns, saturating).enumerated().map { k, pair in
-            let (a, b) = (meanNorm([pair.0]), meanNorm([pair.1]))
-            return ["\(k)", String(format: "%.4g", a), String(format: "%.4g", b), String(format: "%.1f", a / max(b, 1e-30))]
+                               rows: zip(ns, saturating).map { a, b in
+            let (x, y) = (meanNorm([a]), meanNorm([b]))
+            return ["\(a.config.seed)", String(format: "%.4g", x), String(format: "%.4g", y), String(format: "%.1f", x / max(y, 1e-30))]
         })]
         return result
     }

@@ -14,24 +14,24 @@ import SwiftGANNN
 enum VAEComparison {
     static func run(_ lab: PracticeLab) throws -> ExperimentResult {
         let steps = lab.budget.vaeSteps
-        func runs(_ model: String) throws -> [PracticeLab.Run] {
-            try (0..<lab.seeds).map { seed in try lab.train("\(model)-s\(seed)", lab.config(model, steps: steps, seed: seed)) }
-        }
-        let vae = try runs("vae"), gan = try runs("dcgan")
+        let vae = try lab.trainSeeds("vae", "vae", steps: steps), gan = try lab.trainSeeds("dcgan", "dcgan", steps: steps)
         let n = lab.budget.evalSamples
-        let fv = try vae.map { try lab.measure($0.generatorWeights, count: n) }
-        let fg = try gan.filter { !$0.diverged }.map { try lab.measure($0.generatorWeights, count: n) }
-        let speedV = try samplingSpeed(vae[0].generatorWeights), speedG = try samplingSpeed(gan[0].generatorWeights)
-        let elbo = try vae.map { try negativeELBO($0, lab) }
+        let fv = try lab.measure(vae, count: n).compactMap { $0 }, fg = try lab.measure(gan, count: n).compactMap { $0 }
+        guard let vaeRun = vae.first(where: { !$0.diverged }), let ganRun = gan.first(where: { !$0.diverged }) else {
+            throw PracticeError("every run of the \(fv.isEmpty ? "VAE" : "DCGAN") diverged")
+        }
+        let speedV = try samplingSpeed(vaeRun.generatorWeights), speedG = try samplingSpeed(ganRun.generatorWeights)
+        let elbo = try vae.filter { !$0.diverged }.map { try negativeELBO($0, lab) }
         func col(_ f: [PracticeLab.Figures], _ key: KeyPath<PracticeLab.Figures, Double>, _ digits: Int = 2) -> String {
             Stats.describe(f.map { $0[keyPath: key] }, digits)
         }
+        func spread(_ f: [PracticeLab.Figures]) -> String { f.count > 1 ? Stats.format(Stats.std(f.map(\.fid)), 1) : "n/a (one seed)" }
         let rows: [[String]] = [
             ["sharpness", "FID (lower is better)", col(fg, \.fid, 1), col(fv, \.fid, 1)],
             ["sharpness", "precision", col(fg, \.precision), col(fv, \.precision)],
             ["mode coverage", "recall", col(fg, \.recall), col(fv, \.recall)],
             ["mode coverage", "digits covered of 10", Stats.describe(fg.map { Double($0.modes) }, 1), Stats.describe(fv.map { Double($0.modes) }, 1)],
-            ["training ease", "spread of FID over \(lab.seeds) seeds (std)", Stats.format(Stats.std(fg.map(\.fid)), 1), Stats.format(Stats.std(fv.map(\.fid)), 1)],
+            ["training ease", "spread of FID over \(lab.seeds) seeds (std)", spread(fg), spread(fv)],
             ["training ease", "runs diverged", "\(gan.filter(\.diverged).count)", "\(vae.filter(\.diverged).count)"],
             ["sampling speed", "ms per image, batch 1", Stats.format(speedG.batch1, 3), Stats.format(speedV.batch1, 3)],
             ["sampling speed", "ms per image, batch 256", Stats.format(speedG.batch256, 4), Stats.format(speedV.batch256, 4)],
@@ -41,8 +41,7 @@ enum VAEComparison {
         let (rG, rV) = (Stats.mean(fg.map(\.recall)), Stats.mean(fv.map(\.recall)))
         let agrees = pG > pV && rV >= rG
         var result = ExperimentResult(
-            id: "vae", title: PracticeExperiment.vae.title,
-            claim: "GANs give sharper samples; VAEs cover the data, train steadily and give a likelihood",
+            .vae,
             figures: String(format: "%d steps × %d seeds each; FID %@ GAN, %@ VAE; precision %.3f GAN, %.3f VAE; recall %.3f GAN, %.3f VAE; VAE negative ELBO %@ nats per image",
                             steps, lab.seeds, col(fg, \.fid, 1), col(fv, \.fid, 1), pG, pV, rG, rV, Stats.describe(elbo, 1)),
             conclusion: (pG > pV ? "The GAN's samples are the sharper (higher precision)" : "The VAE's samples scored the sharper here")
@@ -52,8 +51,7 @@ enum VAEComparison {
             rule: "agrees when the GAN's mean precision is above the VAE's and the VAE's mean recall is at least the GAN's")
         result.tables = [.init(caption: "The decision table, measured (\(n) samples against the test images; mean ± std over seeds)",
                                headers: ["question", "measure", "GAN (DCGAN)", "VAE"], rows: rows)]
-        result.images = [("DCGAN samples (seed 0)", try lab.sampleGrid(gan[0].generatorWeights)),
-                         ("VAE samples from the prior (seed 0)", try lab.sampleGrid(vae[0].generatorWeights))]
+        result.images = try lab.sampleGrid(of: gan, "DCGAN samples") + lab.sampleGrid(of: vae, "VAE samples from the prior")
         return result
     }
 
@@ -80,7 +78,7 @@ enum VAEComparison {
         let recipe = VAERecipe(config: run.config)
         try recipe.decoder.load(from: run.directory + "/generator.safetensors")
         try recipe.encoder.load(from: run.directory + "/encoder.safetensors")
-        let count = min(lab.test.count, lab.budget.likelihoodImages)
-        return recipe.negativeELBO(of: lab.test.images(at: Array(0..<count))).negativeELBO
+        let count = min(lab.testImages.count, lab.budget.likelihoodImages)
+        return recipe.negativeELBO(of: lab.testImages.images(at: Array(0..<count))).negativeELBO
     }
 }

@@ -1,0 +1,75 @@
+import Foundation
+import SwiftGANCore
+import SwiftGANEngine
+import SwiftGANEvaluation
+import SwiftGANImages
+
+/// How the lab measures generators: FID, precision, recall and digits covered in the shipped
+/// MNIST evaluator's features, against test or training images, and sample grids.
+extension PracticeLab {
+    /// Figures of a generator against real MNIST images.
+    struct Figures {
+        var fid: Double
+        var precision: Double
+        var recall: Double
+        var modes: Int
+    }
+
+    /// Which real images a measurement compares with.
+    enum Reference: String {
+        /// The test split's first images.
+        case test
+        /// The training split's first images (what the generator was fitted to).
+        case training
+    }
+
+    /// The evaluator features of the first `count` real images of `reference`.
+    func realFeatures(_ reference: Reference, count: Int) -> Tensor {
+        let key = "\(reference.rawValue)-\(count)"
+        if let cached = realFeatureCache[key] { return cached }
+        let collection = reference == .test ? testImages : trainingImages
+        let features = evaluator.extract(from: collection, indices: Array(0..<min(count, collection.count))).features
+        realFeatureCache[key] = features
+        return features
+    }
+
+    /// Generates `count` images from the weights file at `path` (fixed latents) and measures FID,
+    /// precision, recall and the evaluator's classes covered.
+    func measure(_ path: String, count: Int, against reference: Reference = .test) throws -> Figures {
+        let (_, generator) = try ModelRegistry.generator(forWeights: path, model: nil)
+        var rng = RandomGenerator(seed: 0x5EED_E7A1)
+        let images = try generator.generateAll(rng.normal([count, generator.latentDimension]), labels: nil)
+        let (features, probabilities) = evaluator.extract(images.reshaped([count, 1, 28, 28]))
+        let report = try MetricReport.compare(real: realFeatures(reference, count: count), fake: features, metrics: [.fid, .pr])
+        return Figures(fid: report.fid!, precision: report.precision!, recall: report.recall!,
+                       modes: ClassStatistics.modes(probabilities: probabilities).modesCovered)
+    }
+
+    /// Each run's figures (nil for a run that diverged), in the runs' order.
+    func measure(_ runs: [Run], count: Int) throws -> [Figures?] {
+        try runs.map { $0.diverged ? nil : try measure($0.generatorWeights, count: count) }
+    }
+
+    /// Precision and recall of real training images against other real training images: the
+    /// best a generator can score (the first `count` against the next `count`).
+    func realVersusReal(count: Int) throws -> (precision: Double, recall: Double) {
+        let others = evaluator.extract(from: trainingImages, indices: Array(count..<min(2 * count, trainingImages.count))).features
+        let report = try MetricReport.compare(real: realFeatures(.training, count: count), fake: others, metrics: [.pr])
+        return (report.precision!, report.recall!)
+    }
+
+    /// A grid of `count` samples of the weights at `path`, 8 a row, scaled up 3 times (nearest
+    /// neighbour).
+    func sampleGrid(_ path: String, count: Int = 32) throws -> Data {
+        let (_, generator) = try ModelRegistry.generator(forWeights: path, model: nil)
+        var rng = RandomGenerator(seed: 7)
+        let images = try generator.generateAll(rng.normal([count, generator.latentDimension]), labels: nil)
+        return ImageGrid.png(withNoGrad { images.reshaped([count, 1, 28, 28]).upsample(scale: (3, 3)) }, columns: 8, padding: 6)
+    }
+
+    /// The sample grid of the first of `runs` that did not diverge, captioned with its seed.
+    func sampleGrid(of runs: [Run], _ caption: String) throws -> [ExperimentResult.Image] {
+        guard let run = runs.first(where: { !$0.diverged }) else { return [] }
+        return [.init(caption: "\(caption) (seed \(run.config.seed))", png: try sampleGrid(run.generatorWeights))]
+    }
+}
