@@ -4,7 +4,8 @@ import SwiftGANTestSupport
 import Testing
 
 /// `swiftgan train --preset quality` end to end: the run's config.json holds the preset and its
-/// settings, a flag still overrides one, and a model the preset was not tuned for is one line.
+/// settings, a flag still overrides one; a model the preset was not tuned for, or a preset
+/// changed on --resume, is one line.
 @Suite(.serialized) struct PresetCommandTests {
     let cli = CLITests()
 
@@ -20,6 +21,11 @@ import Testing
             #expect(config.allFields.first { $0.key == key }?.value(in: config) == value, "\(key)")
         }
         #expect(FileManager.default.fileExists(atPath: root + "/q/generator_ema.safetensors"))
+        // A preset cannot change on --resume: a run started without one refuses it.
+        let plain = try cli.swiftgan(["train", "--model", "dcgan", "--dataset", "mnist", "--data-dir", Fixtures.mnistDirectory, "--steps", "2",
+                                      "--batch", "8", "--out", root + "/p"])
+        #expect(plain.status == 0, "train failed: \(plain.error)")
+        cli.expectOneLineError(try cli.swiftgan(["train", "--resume", root + "/p", "--preset", "quality", "--steps", "3"]), naming: "--preset")
         let help = try cli.swiftgan(["train", "--help"])
         #expect(help.output.contains("PRESETS (--preset):") && help.output.contains("quality"))
         cli.expectOneLineError(try cli.swiftgan(["train", "--model", "mlp", "--preset", "quality", "--steps", "1", "--out", root + "/m"]),
