@@ -81,6 +81,7 @@ let package = Package(
         .testTarget(name: "SwiftGANDataTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "SwiftGANCoreTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "SwiftGANEvaluationTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
+        .testTarget(name: "SwiftGANPracticeTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "swiftganCLITests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "SwiftGANImagesTests", dependencies: ["SwiftGANTestSupport"] + libraryModules, swiftSettings: v5),
         .testTarget(name: "SwiftGANExportTests",

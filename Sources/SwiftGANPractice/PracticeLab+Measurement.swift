@@ -8,15 +8,16 @@ import SwiftGANImages
 /// MNIST evaluator's features, against test or training images, and sample grids.
 extension PracticeLab {
     /// Figures of a generator against real MNIST images.
-    struct Figures {
-        var fid: Double
-        var precision: Double
-        var recall: Double
-        var modes: Int
+    public struct Figures: Equatable, Sendable {
+        public var fid: Double
+        public var precision: Double
+        public var recall: Double
+        /// The evaluator's digit classes covered (of 10).
+        public var modes: Int
     }
 
     /// Which real images a measurement compares with.
-    enum Reference: String {
+    public enum Reference: String, Sendable {
         /// The test split's first images.
         case test
         /// The training split's first images (what the generator was fitted to).
@@ -33,10 +34,22 @@ extension PracticeLab {
         return features
     }
 
+    /// The generator the weights file at `path` holds, loaded, in evaluation mode.
+    public static func generator(_ path: String) throws -> any SampleableGenerator {
+        let (_, generator) = try ModelRegistry.generator(forWeights: path, model: nil)
+        try generator.load(from: path)
+        generator.eval()
+        return generator
+    }
+
     /// Generates `count` images from the weights file at `path` (fixed latents) and measures FID,
     /// precision, recall and the evaluator's classes covered.
-    func measure(_ path: String, count: Int, against reference: Reference = .test) throws -> Figures {
-        let (_, generator) = try ModelRegistry.generator(forWeights: path, model: nil)
+    public func measure(_ path: String, count: Int, against reference: Reference = .test) throws -> Figures {
+        try measure(Self.generator(path), count: count, against: reference)
+    }
+
+    /// Generates `count` images from `generator` (fixed latents) and measures them.
+    public func measure(_ generator: any SampleableGenerator, count: Int, against reference: Reference = .test) throws -> Figures {
         var rng = RandomGenerator(seed: 0x5EED_E7A1)
         let images = try generator.generateAll(rng.normal([count, generator.latentDimension]), labels: nil)
         let (features, probabilities) = evaluator.extract(images.reshaped([count, 1, 28, 28]))
@@ -61,7 +74,7 @@ extension PracticeLab {
     /// A grid of `count` samples of the weights at `path`, 8 a row, scaled up 3 times (nearest
     /// neighbour).
     func sampleGrid(_ path: String, count: Int = 32) throws -> Data {
-        let (_, generator) = try ModelRegistry.generator(forWeights: path, model: nil)
+        let generator = try Self.generator(path)
         var rng = RandomGenerator(seed: 7)
         let images = try generator.generateAll(rng.normal([count, generator.latentDimension]), labels: nil)
         return ImageGrid.png(withNoGrad { images.reshaped([count, 1, 28, 28]).upsample(scale: (3, 3)) }, columns: 8, padding: 6)

@@ -140,7 +140,7 @@ public final class PracticeLab {
                 progress("  \(name): \(config.model), \(config.steps) steps")
                 run = try TrainingRun(config: config, directory: path, overwrite: true)
             }
-            run.showProgress = false
+            run.showProgress = true  // the step counter with its ETA and any alarm, on standard error
             do {
                 _ = try run.run()
             } catch let error as TrainingDiverged {

@@ -28,7 +28,10 @@ struct Practice: ParsableCommand {
             let experiments = try PracticeExperiment.selection(experiment)
             let lab = try PracticeLab(directory: out, budget: try PracticeBudget.named(budget), seeds: seeds, dataDirectory: dataDirectory)
             lab.progress = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            let results = lab.run(experiments) { print($0.line) }
+            let results = lab.run(experiments) { result in
+                print(result.line)
+                fflush(stdout)  // each line as its experiment ends, also into a pipe or file
+            }
             let report = try lab.writeReport(command: "swiftgan practice \(experiment) --out \(out) --seeds \(seeds) --budget \(budget)")
             print("report: \(report)")
             let failed = results.filter { $0.failure != nil }.map(\.id)

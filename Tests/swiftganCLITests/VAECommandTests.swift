@@ -26,5 +26,7 @@ import Testing
                                           "--data-dir", Fixtures.mnistDirectory, "--n", "100", "--json"])
         #expect(evaluated.status == 0 && evaluated.output.contains("\"fid\""), "eval failed: \(evaluated.error)")
         cli.expectOneLineError(try cli.swiftgan(base + ["--spectral-norm", "--out", root + "/sn"]), naming: "--spectral-norm")
+        // The doctor's table is about a discriminator; it says so rather than misread loss_d = 0.
+        cli.expectOneLineError(try cli.swiftgan(["doctor", root + "/whole"]), naming: "not adversarial")
     }
 }

@@ -147,6 +147,9 @@ public enum RunDoctor {
             guard let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw ConfigError("\(configPath): not a JSON object")
             }
+            if let model = config["model"] as? String, let family = try? ModelRegistry.family(named: model), !family.isAdversarial {
+                throw ConfigError("\(run): model \(model) is not adversarial; the doctor's table reads a discriminator's loss, which this run has not")
+            }
             if let name = config["loss"] as? String {
                 guard let parsed = GANLoss(rawValue: name) else { throw ConfigError("\(configPath): unknown loss '\(name)'") }
                 loss = parsed

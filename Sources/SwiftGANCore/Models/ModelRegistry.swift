@@ -47,8 +47,12 @@ public struct ModelFamily: @unchecked Sendable {
     /// A switch that selects this family as `--model name` does (progan: `--progressive`); nil
     /// for none.
     public let selectingSwitch: String?
+    /// Whether a discriminator is trained against the generator (false for the VAE): the alarms
+    /// and the doctor's checks that read D's loss apply only then.
+    public let isAdversarial: Bool
 
-    public init(name: String, summary: String, selectingSwitch: String? = nil, options: [ConfigField] = [], layout: BatchLayout,
+    public init(name: String, summary: String, selectingSwitch: String? = nil, isAdversarial: Bool = true, options: [ConfigField] = [],
+                layout: BatchLayout,
                 minimumBatchSize: Int = 2,
                 defaultDataset: String = "mnist",
                 defaultShape: DataShape, defaults: [String: JSONValue] = [:],
@@ -59,6 +63,7 @@ public struct ModelFamily: @unchecked Sendable {
         self.name = name
         self.summary = summary
         self.selectingSwitch = selectingSwitch
+        self.isAdversarial = isAdversarial
         self.options = options
         self.layout = layout
         self.minimumBatchSize = minimumBatchSize

@@ -46,7 +46,6 @@ public final class EnsembleRecipe: GANRecipe {
     static func prefix(_ k: Int) -> String { "member\(k)." }
 
     public var batchLayout: BatchLayout { members[0].batchLayout }
-    public var isAdversarial: Bool { members[0].isAdversarial }
     public var lossNames: [String] { members[0].lossNames }
     public var architectureMetadata: [String: String] { members[0].architectureMetadata }
 

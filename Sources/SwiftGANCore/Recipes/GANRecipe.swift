@@ -157,9 +157,6 @@ public protocol GANRecipe: AnyObject {
     /// The weights files a run writes beside its checkpoints: by default each model and, for
     /// those with one, its moving average (`<name>_ema`).
     var weightsFiles: [WeightsFile] { get }
-    /// Whether a discriminator is trained against the generator (false for the VAE): the
-    /// alarms that read D's loss apply only then.
-    var isAdversarial: Bool { get }
 }
 
 /// A weights file of a run: its name (without `.safetensors`), the model it holds, and the
@@ -178,7 +175,6 @@ public struct WeightsFile {
 
 extension GANRecipe {
     public var splitsBatchesAcrossRanks: Bool { false }
-    public var isAdversarial: Bool { true }
     public var weightsFiles: [WeightsFile] { modelFiles }
 
     /// Each model and, for those with one, its moving average (`<name>_ema`): what checkpoints

@@ -5,7 +5,8 @@ import SwiftGANNN
 /// directory, checkpoints and reports: per step, one Adam update of encoder and decoder on the
 /// negative ELBO (`VAEObjective`) of a batch. Its decoder is saved as `generator.safetensors`
 /// and samples like a generator; `negativeELBO(of:)` measures the likelihood bound on held-out
-/// images. It is not adversarial: `loss_d` is 0 and the D-based alarms do not apply.
+/// images. It is not adversarial (`ModelFamily.isAdversarial`): `loss_d` is 0 and the D-based
+/// alarms and doctor's checks do not apply.
 public final class VAERecipe: GANRecipe {
     public let config: TrainingConfig
     public let encoder: VAEEncoder
@@ -14,7 +15,6 @@ public final class VAERecipe: GANRecipe {
     public let models: [NamedModel]
     public let optimizers: [NamedOptimizer]
     public var batchLayout: BatchLayout { .images }
-    public var isAdversarial: Bool { false }
     public var lossNames: [String] { ["loss_reconstruction", "loss_kl"] }
     /// The stream of the reparameterization's noise.
     public var noise: RandomGenerator
@@ -29,6 +29,7 @@ public final class VAERecipe: GANRecipe {
     public static let family = ModelFamily(
         name: "vae",
         summary: "a convolutional VAE (encoder: the DCGAN's D, decoder: its G) for 1×28×28 images, to compare with the GANs",
+        isAdversarial: false,
         layout: .images, defaultShape: DataShape(sample: [1, 28, 28]),
         defaults: ["learningRateG": .double(1e-3), "beta1": .double(0.9)],
         validate: { config in

@@ -147,6 +147,7 @@ public final class TrainingRun {
     public func run(stoppingWhen shouldStop: () -> Bool = { false }) throws -> Summary {
         if writes { try directory.writeConfig(config) }
         let recipe = trainer.recipe
+        let adversarial = try ModelRegistry.family(named: config.model).isAdversarial
         let group = DataParallel.current
         let log = writes ? try JSONLinesLog(path: directory.file("log.jsonl"), keepingStepsUpTo: startStep) : nil
         let logged = JSONLinesLog.records(directory.file("log.jsonl"))
@@ -181,7 +182,7 @@ public final class TrainingRun {
                                   stepsPerSecond: Double(windowSteps) / max(Date().timeIntervalSince(windowStart), 1e-9)))
                 history.append((step, last.lossD, last.lossG))
                 windowStart = Date(); windowSteps = 0
-                for alarm in alarms.check(step: step, stats: last, diversity: diversity, bceLoss: config.loss.usesBCETargets && recipe.isAdversarial) {
+                for alarm in alarms.check(step: step, stats: last, diversity: diversity, bceLoss: config.loss.usesBCETargets && adversarial) {
                     try log?.append(["step": .number(Double(step)), "alarm": .text(alarm.kind.rawValue), "evidence": .text(alarm.evidence)])
                     if showProgress && writes { FileHandle.standardError.write(Data((alarm.description + "\n").utf8)) }
                 }

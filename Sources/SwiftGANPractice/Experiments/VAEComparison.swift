@@ -58,7 +58,7 @@ enum VAEComparison {
     /// Milliseconds per image of the generator at `path`, at batch 1 (median of 21) and 256
     /// (median of 5), in evaluation mode.
     static func samplingSpeed(_ path: String) throws -> (batch1: Double, batch256: Double) {
-        let (_, generator) = try ModelRegistry.generator(forWeights: path, model: nil)
+        let generator = try PracticeLab.generator(path)
         var rng = RandomGenerator(seed: 1)
         func ms(batch: Int, repetitions: Int) -> Double {
             let z = rng.normal([batch, generator.latentDimension])
