@@ -75,7 +75,8 @@ public final class PracticeLab {
         config.logEvery = max(1, min(50, steps / 40))
         config.sampleEvery = steps
         config.checkpointEvery = max(1, steps / 4)
-        config.keepCheckpoints = 5
+        // The latest checkpoint is enough to resume; experiment 6 keeps experiment 1's earlier ones.
+        config.keepCheckpoints = 1
         return config.withAbsoluteDataDirectory()
     }
 
@@ -118,7 +119,12 @@ public final class PracticeLab {
     /// steps and whether it diverged; it is removed before any training.
     func train(_ name: String, _ config: TrainingConfig) throws -> Run {
         let path = directory + "/runs/" + name, statusPath = path + ".status.json"
-        let same = (try? TrainingConfig.load(path + "/config.json")) == config
+        // How many checkpoints are kept changes no weight: a run kept differently is the same run.
+        let same = (try? TrainingConfig.load(path + "/config.json")).map { saved in
+            var saved = saved
+            saved.keepCheckpoints = config.keepCheckpoints
+            return saved
+        } == config
         func finished(diverged: Bool) -> Run {
             Run(directory: path, config: config, diverged: diverged, records: JSONLinesLog.records(path + "/log.jsonl"))
         }

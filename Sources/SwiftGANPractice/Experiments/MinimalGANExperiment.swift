@@ -9,7 +9,8 @@ import SwiftGANImages
 /// limit). It agrees when both losses hold a band on most seeds.
 enum MinimalGANExperiment {
     static func runs(_ lab: PracticeLab, seeds: Int? = nil) throws -> [PracticeLab.Run] {
-        try lab.trainSeeds("minimal", "mlp", steps: lab.budget.minimalSteps, seeds: seeds)
+        // Every checkpoint is kept: experiment 6 measures the generator a quarter of the way.
+        try lab.trainSeeds("minimal", "mlp", steps: lab.budget.minimalSteps, seeds: seeds) { $0.keepCheckpoints = 5 }
     }
 
     /// Whether `values` (a loss over the run) holds a band over its last half, with the last
