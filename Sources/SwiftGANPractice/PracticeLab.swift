@@ -137,7 +137,9 @@ public final class PracticeLab {
         try? FileManager.default.removeItem(atPath: statusPath)
         var diverged = false
         let latest = Checkpoint.list(path + "/checkpoints").last?.step ?? 0
-        if !(same && latest >= config.steps) {
+        if same && latest >= config.steps {
+            progress("  \(name): finished earlier (its last checkpoint is step \(latest))")
+        } else {
             let run: TrainingRun
             if same && latest > 0 {
                 progress("  \(name): resuming from step \(latest)")
@@ -146,7 +148,9 @@ public final class PracticeLab {
                 progress("  \(name): \(config.model), \(config.steps) steps")
                 run = try TrainingRun(config: config, directory: path, overwrite: true)
             }
-            run.showProgress = true  // the step counter with its ETA and any alarm, on standard error
+            // The step counter with its ETA, and any alarm, on standard error: standard output
+            // holds the experiments' lines.
+            run.progressStream = .standardError
             do {
                 _ = try run.run()
             } catch let error as TrainingDiverged {

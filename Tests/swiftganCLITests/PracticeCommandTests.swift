@@ -55,6 +55,30 @@ import Testing
         #expect(try HeadlessChromium.tonedShare(ofScreenshot: screenshot) > 0.02, "the screenshot is blank")
     }
 
+    /// A lab stopped mid-way continues: a run whose status was lost but whose last checkpoint is
+    /// its last step counts as finished, and a run that lost its last checkpoint resumes from the
+    /// one before, ending with the same weights. Standard output holds only the lines.
+    @Test func anInterruptedLabContinuesWhereItStopped() throws {
+        let out = try Fixtures.temporaryDirectory() + "/lab"
+        let arguments = ["practice", "1", "--budget", "tiny", "--seeds", "2", "--out", out]
+        let first = try cli.swiftgan(arguments, directory: Fixtures.repositoryRoot)
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.split(separator: "\n").map { $0.prefix(4) } == ["[1] ", "repo"], "\(first.output)")
+        #expect(first.error.contains("step 60/60"), "the step counter goes to standard error")
+        let runs = out + "/runs/"
+        let weights = try Safetensors.read(runs + "minimal-s1/generator.safetensors")
+        try FileManager.default.removeItem(atPath: runs + "minimal-s0.status.json")
+        try FileManager.default.removeItem(atPath: runs + "minimal-s1.status.json")
+        try FileManager.default.removeItem(atPath: runs + "minimal-s1/checkpoints/step_000060")
+        let again = try cli.swiftgan(arguments, directory: Fixtures.repositoryRoot)
+        #expect(again.status == 0, "\(again.error)")
+        #expect(again.error.contains("minimal-s0: finished earlier (its last checkpoint is step 60)"), "\(again.error)")
+        #expect(again.error.contains("minimal-s1: resuming from step 45"), "\(again.error)")
+        let resumed = try Safetensors.read(runs + "minimal-s1/generator.safetensors")
+        for (name, tensor) in weights { #expect(resumed[name].map { relativeError($0, tensor) } == 0, "\(name)") }
+        #expect(again.output == first.output, "the same runs give the same line")
+    }
+
     @Test func badInputIsOneLine() throws {
         let out = try Fixtures.temporaryDirectory() + "/lab"
         let refusals: [([String], String)] = [

@@ -6,13 +6,19 @@ public struct ProgressLine {
     public let total: Int
     /// The step the run started from (resumed runs start later).
     public let first: Int
+    /// Where the line goes: standard output (`swiftgan train`) or standard error (when the
+    /// output is a command's results, as `swiftgan practice`'s lines).
+    public enum Stream: Sendable { case standardOutput, standardError }
+    private let stream: Stream
     private let start = Date()
-    private let interactive = isatty(STDOUT_FILENO) != 0
+    private let interactive: Bool
     private let every: Int
 
-    public init(total: Int, start first: Int = 0) {
+    public init(total: Int, start first: Int = 0, to stream: Stream = .standardOutput) {
         self.total = total
         self.first = first
+        self.stream = stream
+        interactive = isatty(stream == .standardOutput ? STDOUT_FILENO : STDERR_FILENO) != 0
         every = max(1, (total - first) / 20)
     }
 
@@ -23,12 +29,14 @@ public struct ProgressLine {
         let eta = rate > 0 ? Double(total - step) / rate : 0
         let values = fields.map { "\($0.0) \(String(format: "%.4f", $0.1))" }.joined(separator: "  ")
         let line = String(format: "step %d/%d  %.1f steps/s  ETA %@  ", step, total, rate, Self.duration(eta)) + values
-        if interactive {
-            print("\r\u{1B}[2K" + line, terminator: step == total ? "\n" : "")
-        } else {
-            print(line)
+        let text = interactive ? "\r\u{1B}[2K" + line + (step == total ? "\n" : "") : line + "\n"
+        switch stream {
+        case .standardOutput:
+            print(text, terminator: "")
+            fflush(stdout)
+        case .standardError:
+            FileHandle.standardError.write(Data(text.utf8))
         }
-        fflush(stdout)
     }
 
     static func duration(_ seconds: Double) -> String {

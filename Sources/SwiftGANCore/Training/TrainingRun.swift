@@ -22,6 +22,8 @@ public final class TrainingRun {
     public let data: TrainingData
     /// Print progress and alarms.
     public var showProgress = true
+    /// Where the progress line goes (alarms always go to standard error).
+    public var progressStream = ProgressLine.Stream.standardOutput
     /// Measures the generator every `config.evalEvery` steps (required when that is set; the
     /// `swiftgan` command sets the evaluator's, `EvaluatorMonitor`).
     public var monitor: (any TrainingMonitor)?
@@ -162,7 +164,7 @@ public final class TrainingRun {
         if alarms.realDiversity == nil, let target = reference.real ?? reference.b {
             alarms.realDiversity = Self.realDiversity(target, labels: reference.labels, like: recipe.panel(fixed))
         }
-        let progress = ProgressLine(total: config.steps, start: startStep)
+        let progress = ProgressLine(total: config.steps, start: startStep, to: progressStream)
         var sampleFiles = (try? FileManager.default.contentsOfDirectory(atPath: directory.file("samples")))?
             .filter { $0.hasPrefix("step_") }.sorted().map { "samples/\($0)" } ?? []
         let start = Date()
