@@ -27,12 +27,15 @@ struct TrainingPresetTests {
 
     @Test func aConfigFileOverridesThePresetWhicheverNamesIt() throws {
         let dir = try Fixtures.temporaryDirectory()
-        try #"{"model": "dcgan", "preset": "quality", "loss": "ns"}"#.write(toFile: dir + "/a.json", atomically: true, encoding: .utf8)
+        // The file sets one of the preset's settings (the average's decay); the others stay the preset's.
+        try #"{"model": "dcgan", "preset": "quality", "emaDecay": 0.5}"#.write(toFile: dir + "/a.json", atomically: true, encoding: .utf8)
         let inFile = try TrainingConfig.resolve(file: dir + "/a.json", arguments: [])
-        #expect(inFile.preset == "quality" && inFile.loss == .nonSaturating && inFile.spectralNorm)
-        try #"{"model": "dcgan", "loss": "ns"}"#.write(toFile: dir + "/b.json", atomically: true, encoding: .utf8)
+        #expect(inFile.preset == "quality" && inFile.emaDecay == 0.5)
+        for (key, value) in Self.quality.settings where key != "emaDecay" { #expect(Self.value(key, in: inFile) == value, "\(key)") }
+        try #"{"model": "dcgan", "emaDecay": 0.5}"#.write(toFile: dir + "/b.json", atomically: true, encoding: .utf8)
         let byFlag = try TrainingConfig.resolve(file: dir + "/b.json", arguments: ["--preset", "quality"])
-        #expect(byFlag.preset == "quality" && byFlag.loss == .nonSaturating && byFlag.spectralNorm)
+        #expect(byFlag.preset == "quality" && byFlag.emaDecay == 0.5)
+        for (key, value) in Self.quality.settings where key != "emaDecay" { #expect(Self.value(key, in: byFlag) == value, "\(key)") }
         // config.json keeps the name and the resolved values, so a resumed run sees both.
         let reloaded = try TrainingConfig.decode(byFlag.encoded())
         #expect(reloaded == byFlag)
