@@ -93,9 +93,7 @@ public final class EvaluatorMonitor: TrainingMonitor {
         }
         let images = Tensor.concat(parts, axis: 0).slice(axis: 0, 0..<count)
         try evaluator.checkInput(images.shape, "--eval-every: the generated images")
-        let (features, probabilities) = evaluator.extract(images)
-        let report = try MetricReport.compare(real: realFeatures, fake: features, metrics: [.fid, .pr])
-        let modes = ClassStatistics.modes(probabilities: probabilities).modesCovered
-        return ["fid": report.fid!, "precision": report.precision!, "recall": report.recall!, "modes": Double(modes)]
+        let f = try MetricReport.qualityAndCoverage(of: images, evaluator: evaluator, realFeatures: realFeatures)
+        return ["fid": f.fid, "precision": f.precision, "recall": f.recall, "modes": Double(f.modes)]
     }
 }

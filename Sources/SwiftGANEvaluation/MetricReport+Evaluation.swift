@@ -18,6 +18,16 @@ extension MetricReport {
         return report
     }
 
+    /// The four figures a generator is watched by (during training, in the practice lab): FID,
+    /// precision and recall of `images` against `realFeatures` (the same evaluator's), and the
+    /// evaluator's classes the images cover.
+    public static func qualityAndCoverage(of images: Tensor, evaluator: EvaluatorNetwork,
+                                          realFeatures: Tensor) throws -> (fid: Double, precision: Double, recall: Double, modes: Int) {
+        let (features, probabilities) = evaluator.extract(images)
+        let report = try compare(real: realFeatures, fake: features, metrics: [.fid, .pr])
+        return (report.fid!, report.precision!, report.recall!, ClassStatistics.modes(probabilities: probabilities).modesCovered)
+    }
+
     /// Everything `evaluator` gives for generated `images` ([n, C, H, W], or flattened) against
     /// the real images of `real` (those at `indices`, or all). Mode counting and the KL divergence
     /// count the evaluator's K classes. With `labels`, the class each image was asked for (a

@@ -34,12 +34,9 @@ extension PracticeLab {
         return features
     }
 
-    /// The generator the weights file at `path` holds, loaded, in evaluation mode.
+    /// The generator the weights file at `path` holds, loaded (it generates in evaluation mode).
     public static func generator(_ path: String) throws -> any SampleableGenerator {
-        let (_, generator) = try ModelRegistry.generator(forWeights: path, model: nil)
-        try generator.load(from: path)
-        generator.eval()
-        return generator
+        try ModelRegistry.loadedGenerator(forWeights: path, model: nil).1
     }
 
     /// Generates `count` images from the weights file at `path` (fixed latents) and measures FID,
@@ -52,10 +49,9 @@ extension PracticeLab {
     public func measure(_ generator: any SampleableGenerator, count: Int, against reference: Reference = .test) throws -> Figures {
         var rng = RandomGenerator(seed: 0x5EED_E7A1)
         let images = try generator.generateAll(rng.normal([count, generator.latentDimension]), labels: nil)
-        let (features, probabilities) = evaluator.extract(images.reshaped([count, 1, 28, 28]))
-        let report = try MetricReport.compare(real: realFeatures(reference, count: count), fake: features, metrics: [.fid, .pr])
-        return Figures(fid: report.fid!, precision: report.precision!, recall: report.recall!,
-                       modes: ClassStatistics.modes(probabilities: probabilities).modesCovered)
+        let f = try MetricReport.qualityAndCoverage(of: images.reshaped([count, 1, 28, 28]), evaluator: evaluator,
+                                                    realFeatures: realFeatures(reference, count: count))
+        return Figures(fid: f.fid, precision: f.precision, recall: f.recall, modes: f.modes)
     }
 
     /// Each run's figures (nil for a run that diverged), in the runs' order.

@@ -148,8 +148,7 @@ struct Eval: ParsableCommand {
                 report.fakeDescription = "train (real)"
                 return report
             }
-            let (family, generator) = try ModelRegistry.generator(forWeights: weights!, model: model)
-            try generator.load(from: weights!)
+            let (family, generator) = try ModelRegistry.loadedGenerator(forWeights: weights!, model: model)
             try style.apply(to: generator, family: family, seed: seed)
             let takes = custom?.0.inputShape ?? EvaluatorNetwork.defaultInputShape
             guard let shape = generator.imageShape, EvaluatorNetwork.accepts([1] + shape, input: takes) else {

@@ -82,6 +82,14 @@ extension BigGANGenerator: SampleableGenerator {
 extension ModelRegistry {
     /// The family and an (untrained) generator for a weights file: the family its SwiftGAN
     /// metadata names, or `model` for files without it (PyTorch's). The caller loads the weights.
+    /// `generator(forWeights:model:)` with the file's weights loaded into it (callers with checks
+    /// to make before reading the weights build it first and load it themselves).
+    public static func loadedGenerator(forWeights path: String, model: String?) throws -> (ModelFamily, any SampleableGenerator) {
+        let (family, generator) = try generator(forWeights: path, model: model)
+        try generator.load(from: path)
+        return (family, generator)
+    }
+
     public static func generator(forWeights path: String, model: String?) throws -> (ModelFamily, any SampleableGenerator) {
         let metadata = try Safetensors.readWithMetadata(path).metadata
         let recorded = metadata[WeightsMetadata.architecture] ?? metadata[WeightsMetadata.family]
