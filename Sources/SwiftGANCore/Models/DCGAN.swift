@@ -42,13 +42,18 @@ public enum DCGANLayout: String, CaseIterable, Codable, Sendable {
     }
 
     /// With `minibatchStdDev`, that layer (one more channel) goes before the last convolution.
-    func discriminatorLayers(_ rng: inout RandomGenerator, minibatchStdDev: Bool = false) -> [any UnaryLayer] {
+    /// Without `batchNorm` (a critic under a gradient penalty, as Gulrajani et al. prescribe:
+    /// batch statistics tie each sample's output to the others', which the per-sample penalty
+    /// assumes they are not) each batch norm is an `Identity`, so the other layers keep their
+    /// names, and the convolution before it gets a bias.
+    func discriminatorLayers(_ rng: inout RandomGenerator, minibatchStdDev: Bool = false, batchNorm: Bool = true) -> [any UnaryLayer] {
         let extra: [any UnaryLayer] = minibatchStdDev ? [MinibatchStdDev()] : []
         let plus = minibatchStdDev ? 1 : 0
+        func norm(_ channels: Int) -> any UnaryLayer { batchNorm ? BatchNorm2d(channels) : Identity() }
         switch self {
         case .mnist28:
             return [Conv2d(1, 64, kernelSize: 4, stride: 2, padding: 1, generator: &rng), LeakyReLU(negativeSlope: 0.2),
-                    Conv2d(64, 128, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng), BatchNorm2d(128),
+                    Conv2d(64, 128, kernelSize: 4, stride: 2, padding: 1, bias: !batchNorm, generator: &rng), norm(128),
                     LeakyReLU(negativeSlope: 0.2)] + extra
                 + [Conv2d(128 + plus, 1, kernelSize: 7, generator: &rng), Flatten()]
         case .rgb32, .rgb64:
@@ -56,7 +61,7 @@ public enum DCGANLayout: String, CaseIterable, Codable, Sendable {
             var layers: [any UnaryLayer] = [Conv2d(3, 64, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng),
                                             LeakyReLU(negativeSlope: 0.2)]
             for (a, b) in zip(widths, widths.dropFirst()) {
-                layers += [Conv2d(a, b, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng), BatchNorm2d(b),
+                layers += [Conv2d(a, b, kernelSize: 4, stride: 2, padding: 1, bias: !batchNorm, generator: &rng), norm(b),
                            LeakyReLU(negativeSlope: 0.2)]
             }
             return layers + extra + [Conv2d(widths.last! + plus, 1, kernelSize: 4, bias: false, generator: &rng), Flatten()]
@@ -87,9 +92,10 @@ public final class DCGANDiscriminator: Module, UnaryLayer {
     public let layout: DCGANLayout
     public let net: Sequential
 
-    public init(_ layout: DCGANLayout = .mnist28, minibatchStdDev: Bool = false, generator rng: inout RandomGenerator) {
+    public init(_ layout: DCGANLayout = .mnist28, minibatchStdDev: Bool = false, batchNorm: Bool = true,
+                generator rng: inout RandomGenerator) {
         self.layout = layout
-        net = Sequential(layout.discriminatorLayers(&rng, minibatchStdDev: minibatchStdDev))
+        net = Sequential(layout.discriminatorLayers(&rng, minibatchStdDev: minibatchStdDev, batchNorm: batchNorm))
         super.init()
         DCGANInit.apply(to: self, generator: &rng)
     }

@@ -8,11 +8,23 @@ public struct DiscriminatorOptions: Codable, Equatable, Sendable {
     /// Add minibatch discrimination with this many kernels before the last layer (Salimans et
     /// al.; flat-feature discriminators only); 0 for none.
     public var minibatchDiscriminationKernels = 0
+    /// Batch norm between the convolutions of a DCGAN's D (`DiscriminatorNormalization`).
+    public var batchNorm = true
 
-    public init(minibatchStdDev: Bool = false, minibatchDiscriminationKernels: Int = 0) {
+    public init(minibatchStdDev: Bool = false, minibatchDiscriminationKernels: Int = 0, batchNorm: Bool = true) {
         self.minibatchStdDev = minibatchStdDev
         self.minibatchDiscriminationKernels = minibatchDiscriminationKernels
+        self.batchNorm = batchNorm
     }
+}
+
+/// What normalizes the activations between a DCGAN discriminator's convolutions.
+public enum DiscriminatorNormalization: String, CaseIterable, Codable, Sendable, ConfigScalar {
+    /// Batch norm, as Radford et al.
+    case batch
+    /// None, as the WGAN-GP critic (a per-sample gradient penalty assumes each output depends
+    /// on its own sample only).
+    case unnormalized = "none"
 }
 
 /// The models `swiftgan` can train and sample by name.
@@ -38,6 +50,9 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
         case .toy: "small MLPs for the 2-D benchmarks ring8 and grid25"
         }
     }
+
+    /// Whether D has batch norm to switch off (`--d-norm`).
+    public var hasNormalizedDiscriminator: Bool { dcganLayout != nil }
 
     var dcganLayout: DCGANLayout? {
         switch self {
@@ -86,7 +101,7 @@ public enum GANModelKind: String, CaseIterable, Codable, Sendable {
     public func makeDiscriminator(options: DiscriminatorOptions = DiscriminatorOptions(),
                                   generator: inout RandomGenerator) -> any UnaryLayer {
         if let layout = dcganLayout {
-            return DCGANDiscriminator(layout, minibatchStdDev: options.minibatchStdDev, generator: &generator)
+            return DCGANDiscriminator(layout, minibatchStdDev: options.minibatchStdDev, batchNorm: options.batchNorm, generator: &generator)
         }
         let features = self == .toy ? 128 : 256
         var extra: [any UnaryLayer] = []

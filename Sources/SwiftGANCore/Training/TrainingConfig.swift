@@ -52,6 +52,9 @@ public struct TrainingConfig: Sendable, Equatable {
     public var replayFraction: Float = 0.5
     public var minibatchStdDev = false
     public var minibatchDiscriminationKernels = 0
+    /// Normalization between a DCGAN discriminator's convolutions; nil: none under a gradient
+    /// penalty on interpolates, batch norm otherwise (`effectiveDiscriminatorNormalization`).
+    public var discriminatorNormalization: DiscriminatorNormalization?
     public var unrolledSteps = 0
     /// β of BigGAN's orthogonal regularization of G's weights (`OrthogonalRegularization`).
     public var orthogonalRegularization: Float = 0
@@ -109,6 +112,8 @@ public struct TrainingConfig: Sendable, Equatable {
         ConfigField("replayFraction", \.replayFraction, help: "Share of each fake batch taken from the replay buffer."),
         ConfigField("minibatchStdDev", \.minibatchStdDev, flag: "minibatch-stddev", help: "Add a minibatch standard deviation layer to D."),
         ConfigField("minibatchDiscriminationKernels", \.minibatchDiscriminationKernels, flag: "minibatch-discrimination", help: "Minibatch discrimination kernels in D (mlp, toy)."),
+        ConfigField("discriminatorNormalization", \.discriminatorNormalization, flag: "d-norm",
+                    help: "Between the DCGAN discriminator's convolutions: batch or none (default: none under a gradient penalty, as WGAN-GP prescribes; batch otherwise)."),
         ConfigField("unrolledSteps", \.unrolledSteps, flag: "unrolled", help: "Unrolled GAN: look-ahead D steps per G step."),
         ConfigField("orthogonalRegularization", \.orthogonalRegularization, flag: "orthogonal-reg",
                     help: "β of BigGAN's orthogonal regularization of G's weights (embeddings excluded)."),
@@ -151,7 +156,15 @@ public struct TrainingConfig: Sendable, Equatable {
     }
 
     public var discriminatorOptions: DiscriminatorOptions {
-        DiscriminatorOptions(minibatchStdDev: minibatchStdDev, minibatchDiscriminationKernels: minibatchDiscriminationKernels)
+        DiscriminatorOptions(minibatchStdDev: minibatchStdDev, minibatchDiscriminationKernels: minibatchDiscriminationKernels,
+                             batchNorm: effectiveDiscriminatorNormalization == .batch)
+    }
+
+    /// The normalization in D: the configured one, or none under a gradient penalty on
+    /// interpolates (batch statistics would make each output depend on the whole batch) and
+    /// batch norm otherwise.
+    public var effectiveDiscriminatorNormalization: DiscriminatorNormalization {
+        discriminatorNormalization ?? (effectiveGradientPenaltyWeight > 0 ? .unnormalized : .batch)
     }
 
     /// A recipe option's value (its declared default when unset).
@@ -215,6 +228,9 @@ public struct TrainingConfig: Sendable, Equatable {
         try check(channels.map { $0 == 1 || $0 == 3 } ?? true, "channels", "must be 1 or 3")
         try check(resolution.map { (4...1024).contains($0) } ?? true, "resolution", "must be in 4...1024")
         try check(trainImages.map { $0 >= 1 } ?? true, "trainImages", "must be at least 1")
+        if discriminatorNormalization != nil && !(GANModelKind(rawValue: model)?.hasNormalizedDiscriminator ?? false) {
+            throw ConfigError("--d-norm [discriminatorNormalization] applies to the DCGAN discriminators (dcgan, dcgan32, dcgan64), not \(model)")
+        }
         try validateDiffAugment(family: family)
         try family.validate(self)
     }
