@@ -19,6 +19,10 @@ import Testing
         let log = try String(contentsOfFile: root + "/whole/log.jsonl", encoding: .utf8)
         #expect(log.contains("\"loss_kl\"") && log.contains("\"loss_reconstruction\""))
         #expect(!log.contains("\"alarm\""), "\(log)")
+        // No discriminator, so no D figures: the progress line and the report show the ELBO's terms.
+        #expect(whole.output.contains("step 12/12") && whole.output.contains("reconstruction") && !whole.output.contains("D(x)"), "\(whole.output)")
+        let report = try String(contentsOfFile: root + "/whole/report.html", encoding: .utf8)
+        #expect(report.contains("final loss") && !report.contains("final D loss"))
         try cli.expectResumeMatches(base, root: root, removingStep: 12, files: ["generator.safetensors", "encoder.safetensors"])
         let sample = try cli.swiftgan(["sample", "--weights", root + "/whole/generator.safetensors", "--n", "4", "--png", root + "/s.png"])
         #expect(sample.status == 0, "sample failed: \(sample.error)")

@@ -218,7 +218,10 @@ public final class TrainingRun {
                 try directory.saveWeights(trainer)
             }
             if showProgress && writes {
-                progress.update(step: step, fields: [("D", last.lossD), ("G", last.lossG), ("D(x)", last.realScore), ("D(G(z))", last.fakeScore)])
+                // A model without D (the VAE) shows its loss and the terms it reports instead.
+                progress.update(step: step, fields: trainer.family.isAdversarial
+                    ? [("D", last.lossD), ("G", last.lossG), ("D(x)", last.realScore), ("D(G(z))", last.fakeScore)]
+                    : [("loss", last.lossG)] + last.losses.sorted { $0.key < $1.key }.map { ($0.key.replacingOccurrences(of: "loss_", with: ""), $0.value) })
             }
             if stopping { finalStep = step; break }
         }
@@ -327,9 +330,11 @@ public final class TrainingRun {
         }
         summary += [
             ("steps", step == config.steps ? "\(step)" : "\(step) of \(config.steps) (stopped; --resume continues it)"), ("time (this session)", ProgressLine.duration(seconds)),
+        ]
+        summary += trainer.family.isAdversarial ? [
             ("final D loss", String(format: "%.4f", last.lossD)), ("final G loss", String(format: "%.4f", last.lossG)),
             ("final D(x)", String(format: "%.3f", last.realScore)), ("final D(G(z))", String(format: "%.3f", last.fakeScore)),
-        ]
+        ] : [("final loss", String(format: "%.4f", last.lossG))]
         for (name, value) in last.losses.sorted(by: { $0.key < $1.key }) { summary.append(("final \(name)", String(format: "%.4f", value))) }
         if let toy {
             summary.append(("modes covered", "\(toy.modesCovered) of \(toy.modeCount)"))
