@@ -162,6 +162,21 @@ import Testing
         #expect(refused.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
     }
 
+    /// A whole checkpoint of other networks (a critic trained without batch norm, resumed with
+    /// `--d-norm batch`) is refused in one line that says so, not passed over as damaged.
+    @Test func aWholeCheckpointOfOtherNetworksIsNotCalledDamaged() throws {
+        let run = Self.setup.root + "/critic"
+        let trained = try cli.swiftgan(["train", "--model", "dcgan", "--loss", "wgan-gp", "--data-dir", Self.setup.root + "/data",
+                                        "--steps", "2", "--batch", "8", "--sample-every", "2", "--out", run])
+        #expect(trained.status == 0, "\(trained.error)")
+        let refused = try cli.swiftgan(["train", "--resume", run, "--steps", "4", "--d-norm", "batch"])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("step_000002 is whole but does not fit the networks these settings build") && !refused.error.contains("damaged"),
+                "\(refused.error)")
+        #expect(refused.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+        #expect(try cli.swiftgan(["train", "--resume", run, "--steps", "4"]).status == 0, "its own settings still resume it")
+    }
+
     /// When the disk fills (a file-size limit, as tests run as root), the checkpoint write fails
     /// with a one-line error naming the cause, and the last complete checkpoint stays usable.
     @Test func fullDiskKeepsTheLastCheckpoint() throws {

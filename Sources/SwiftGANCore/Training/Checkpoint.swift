@@ -100,10 +100,18 @@ public enum Checkpoint {
         for checkpoint in checkpoints.reversed() {
             let path = "\(directory)/\(checkpoint.name)"
             do {
-                if try !CheckpointManifest.verify(path, step: checkpoint.step) {
+                let verified = try CheckpointManifest.verify(path, step: checkpoint.step)
+                if !verified {
                     warn("\(path) has no \(CheckpointManifest.fileName) (an earlier SwiftGAN's checkpoint); resuming from it unverified")
                 }
-                let restored = try restore(trainer, from: path)
+                let restored: (TrainingData.State, TrainingAlarms)
+                do {
+                    restored = try restore(trainer, from: path)
+                } catch let error where verified && !(error is IncompatibleCheckpoint) {
+                    // Its files are whole (their checksums match), so the networks differ: the
+                    // older checkpoints would not fit either.
+                    throw IncompatibleCheckpoint(message: "\(path) is whole but does not fit the networks these settings build (\(error)): a setting that shapes them differs from the run's")
+                }
                 if !problems.isEmpty {
                     warn("\(problems.joined(separator: "; ")); resuming from \(checkpoint.name) instead")
                 }
