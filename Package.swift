@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "SwiftGANMPI"),
         .target(name: "SwiftGANImageCodecs", dependencies: ["CPNG", "CJPEG"],
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
-        .target(name: "SwiftGANDNNL", dependencies: ["CDNNL"], linkerSettings: [.linkedLibrary("dnnl")]),
+        .target(name: "SwiftGANDNNL", dependencies: ["CDNNL", "SwiftGANKernels"], linkerSettings: [.linkedLibrary("dnnl")]),
         .target(name: "SwiftGANEngine", dependencies: ["SwiftGANDNNL", "SwiftGANKernels"], swiftSettings: v5),
         .target(name: "SwiftGANNN", dependencies: ["SwiftGANEngine"], swiftSettings: v5),
         .target(name: "SwiftGANData", dependencies: ["SwiftGANEngine", "CZlib", "SwiftGANImageCodecs"], swiftSettings: v5),

@@ -11,6 +11,7 @@
 // another thread (a cached primitive used by a second training loop, a server worker, parallel
 // tests) writes through a missing scratchpad: a crash at a small address inside JIT code.
 #include "SwiftGANDNNL.h"
+#include "SwiftGANKernels.h"
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -273,8 +274,67 @@ int sg_dnnl_conv_forward(const sg_conv_geometry *g, const float *src, const floa
     return run(e, buffers);
 }
 
+/// Whether the input has so few channels (an image's 1 or 3) that the gradient for it is better
+/// computed as a GEMM and a scatter than by oneDNN's backward-data kernel, which vectorizes over
+/// input channels: for a DCGAN's 1-channel image layers it ran at ~11 GFLOP/s against ~160 for
+/// the other layers (4.3 ms against 1.1 for 64 images of 28×28 from 128 channels, 1 thread).
+static int is_small_input(const sg_conv_geometry *g) {
+    return g->ic <= 4 && g->ic * g->kh * g->kw <= 64;
+}
+
+typedef struct {
+    const sg_conv_geometry *g;
+    const float *diff_dst, *weights;
+    float *diff_src;
+    int failed;
+} small_input_job;
+
+/// Samples [begin, end) of `small_input_backward_data`: for each, the columns
+/// cols [oh·ow, ic·kh·kw] = diff_dst[i]ᵀ [oh·ow, oc] · weights [oc, ic·kh·kw] (one GEMM, single
+/// threaded inside the pool's range), then each column added back to the input position its tap
+/// came from (col2im). The sum order is fixed, so the result does not depend on the split.
+static void small_input_range(void *context, int64_t begin, int64_t end) {
+    small_input_job *job = context;
+    const sg_conv_geometry *g = job->g;
+    int64_t positions = g->oh * g->ow, taps = g->ic * g->kh * g->kw, plane = g->ih * g->iw;
+    float *cols = malloc((size_t)(positions * taps) * sizeof(float));
+    if (!cols) { job->failed = dnnl_out_of_memory; return; }
+    for (int64_t i = begin; i < end; i++) {
+        dnnl_status_t s = dnnl_sgemm('T', 'N', positions, taps, g->oc, 1.0f, job->diff_dst + i * g->oc * positions,
+                                     positions, job->weights, taps, 0.0f, cols, taps);
+        if (s != dnnl_success) { job->failed = s; break; }
+        float *dx = job->diff_src + i * g->ic * plane;
+        memset(dx, 0, (size_t)(g->ic * plane) * sizeof(float));
+        for (int64_t oy = 0; oy < g->oh; oy++)
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                const float *col = cols + (oy * g->ow + ox) * taps;
+                for (int64_t c = 0; c < g->ic; c++)
+                    for (int64_t ky = 0; ky < g->kh; ky++) {
+                        int64_t y = oy * g->stride_h - g->pad_h + ky * g->dilation_h;
+                        if (y < 0 || y >= g->ih) continue;
+                        const float *tap = col + (c * g->kh + ky) * g->kw;
+                        float *row = dx + c * plane + y * g->iw;
+                        for (int64_t kx = 0; kx < g->kw; kx++) {
+                            int64_t x = ox * g->stride_w - g->pad_w + kx * g->dilation_w;
+                            if (x >= 0 && x < g->iw) row[x] += tap[kx];
+                        }
+                    }
+            }
+    }
+    free(cols);
+}
+
+/// The input gradient of a convolution with few input channels, split by samples over the pool.
+static int small_input_backward_data(const sg_conv_geometry *g, const float *diff_dst, const float *weights,
+                                     float *diff_src) {
+    small_input_job job = {g, diff_dst, weights, diff_src, 0};
+    sg_parallel_for(small_input_range, &job, g->n, 1);
+    return job.failed;
+}
+
 int sg_dnnl_conv_backward_data(const sg_conv_geometry *g, const float *diff_dst, const float *weights,
                                float *diff_src) {
+    if (is_small_input(g) && !is_full_kernel(g)) return small_input_backward_data(g, diff_dst, weights, diff_src);
     if (is_full_kernel(g)) {
         int64_t k = g->ic * g->kh * g->kw;
         return (int)dnnl_sgemm('N', 'N', g->n, k, g->oc, 1.0f, diff_dst, g->oc, weights, k, 0.0f, diff_src, k);

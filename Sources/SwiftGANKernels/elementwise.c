@@ -4,7 +4,6 @@
 // thread count.
 #include "SwiftGANKernels.h"
 #include "fastmath.h"
-#include "parallel.h"
 
 /// Elements per thread below which splitting costs more than it saves (cheap ops, measured on
 /// the 2-core machine with the pool's threads already spinning).

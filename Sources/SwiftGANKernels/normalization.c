@@ -4,7 +4,6 @@
 // the gradient is nearly constant over a channel, as under a PatchGAN's averaged loss, float
 // sums of it lose the small difference that is the answer.
 #include "SwiftGANKernels.h"
-#include "parallel.h"
 
 /// The fewest channels a thread takes: enough for about 4,096 values (instance norm runs this
 /// kernel with one channel per image plane, often of only 16 to 1,024 values).

@@ -1,7 +1,6 @@
 // Optimizer updates, written to follow torch.optim's single-tensor (for-loop) formulas.
 #include "SwiftGANKernels.h"
 #include <math.h>
-#include "parallel.h"
 
 #define SG_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 

@@ -1,7 +1,7 @@
 // Splits loops over the OpenMP thread pool that oneDNN already runs, so elementwise work and
 // GEMMs share one set of threads instead of fighting over the cores. The pool's entry point is
 // looked up at run time (libdnnl loads libgomp); without it, loops run on the calling thread.
-#include "parallel.h"
+#include "SwiftGANKernels.h"
 #include <dlfcn.h>
 #include <pthread.h>
 

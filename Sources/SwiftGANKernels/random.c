@@ -3,7 +3,6 @@
 // work gives the same numbers.
 #include "SwiftGANKernels.h"
 #include <math.h>
-#include "parallel.h"
 
 static inline void philox(uint64_t key, uint64_t counter, uint32_t out[4]) {
     uint32_t c0 = (uint32_t)counter, c1 = (uint32_t)(counter >> 32), c2 = 0, c3 = 0;

@@ -2,7 +2,6 @@
 // routing and the max reduction, split over the compute pool. Work is divided so that no two
 // threads write the same output: gathers by output element, scatters by plane.
 #include "SwiftGANKernels.h"
-#include "parallel.h"
 #include <math.h>
 
 typedef struct {

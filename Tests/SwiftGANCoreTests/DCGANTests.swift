@@ -56,9 +56,24 @@ import Testing
         }
         let (_, gradsG) = valueAndGrad(g) { loss.generatorLoss(fake: d(g(Self.z2))) }
         for ((name, _), grad) in zip(g.namedParameters(), gradsG) {
-            #expect(relativeError(Self.sampled(grad), f["g_grad.\(name)"]!) < 1e-4, "generator gradient \(name)")
+            let truth = f["g_grad64.\(name)"]!, torchError = relativeError(f["g_grad.\(name)"]!, truth)
+            let error = relativeError(Self.sampled(grad), truth)
+            #expect(error <= max(1e-4, 2 * torchError),
+                    "generator gradient \(name): \(error) from float64, PyTorch's float32 \(torchError)")
         }
     }
+
+    /// G's gradient passes through D's batch statistics, which amplify float32 rounding: the
+    /// fixture's float64 gradients are the reference, and PyTorch's own float32 ones sit 1e-4 to
+    /// 1e-3 away from them, the margin `forwardAndGradientsMatchPyTorch` allows (twice it).
+    @Test func float32GeneratorGradientsAreIllConditionedInPyTorchToo() {
+        let f = Self.fixture
+        let errors = Self.generatorParameterNames.map { relativeError(f["g_grad.\($0)"]!, f["g_grad64.\($0)"]!) }
+        #expect(errors.allSatisfy { $0 < 2e-3 }, "PyTorch float32 against float64: \(errors)")
+        #expect(errors.contains { $0 > 1e-4 }, "the float64 reference no longer differs: tighten the check to 1e-4")
+    }
+
+    static let generatorParameterNames = freshTrainer().generator.namedParameters().map(\.0)
 
     /// After one Adam step, weights agree with PyTorch's to 1e-4 of their scale except where a
     /// gradient is at float32 rounding level: there Adam's first step (≈ lr·sign(g)) follows the

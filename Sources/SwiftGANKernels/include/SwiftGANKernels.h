@@ -109,6 +109,14 @@ double sg_sum_squares(const float *x, int64_t n);
 /// Number of non-finite values.
 int64_t sg_count_nonfinite(const float *x, int64_t n);
 
+/// One contiguous range [begin, end) of a loop split by `sg_parallel_for`.
+typedef void (*sg_range_body)(void *context, int64_t begin, int64_t end);
+
+/// Runs body over [0, n) split into contiguous ranges across the OpenMP pool, using no more
+/// threads than leave each at least `min_per_thread` elements. Kernels outside this target
+/// (the convolution paths of SwiftGANDNNL) use it too, so every loop shares one pool.
+void sg_parallel_for(sg_range_body body, void *context, int64_t n, int64_t min_per_thread);
+
 /// The threads of the compute pool (OpenMP's maximum, 1 without it).
 int64_t sg_compute_threads(void);
 /// Sets the threads that later parallel work on the calling thread uses (as OMP_NUM_THREADS
