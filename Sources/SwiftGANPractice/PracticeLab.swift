@@ -3,6 +3,7 @@ import SwiftGANCore
 import SwiftGANData
 import SwiftGANEngine
 import SwiftGANEvaluation
+import SwiftGANNN
 
 /// The practice lab: the classic GAN experiments (and the GAN-versus-VAE comparison) as
 /// training runs on MNIST, each ending in numbers, plots and a conclusion checked against the
@@ -128,20 +129,22 @@ public final class PracticeLab {
         func finished(diverged: Bool) -> Run {
             Run(directory: path, config: config, diverged: diverged, records: JSONLinesLog.records(path + "/log.jsonl"))
         }
+        let signature = try NetworkSignature(config)
         if same, let status = FileManager.default.contents(atPath: statusPath),
            let object = try? JSONSerialization.jsonObject(with: status) as? [String: Any],
-           object["steps"] as? Int == config.steps, let diverged = object["diverged"] as? Bool {
+           object["steps"] as? Int == config.steps, object["networks"] as? String == signature.text,
+           let diverged = object["diverged"] as? Bool {
             progress("  \(name): reused (finished earlier)")
             return finished(diverged: diverged)
         }
         try? FileManager.default.removeItem(atPath: statusPath)
         var diverged = false
         let latest = Checkpoint.list(path + "/checkpoints").last?.step ?? 0
-        if same && latest >= config.steps {
+        if same && latest >= config.steps && signature.fits(run: path) {
             progress("  \(name): finished earlier (its last checkpoint is step \(latest))")
         } else {
             let run: TrainingRun
-            if same && latest > 0 {
+            if same && latest > 0 && signature.fits(run: path) {
                 progress("  \(name): resuming from step \(latest)")
                 run = try TrainingRun(resuming: path)
             } else {
@@ -158,7 +161,40 @@ public final class PracticeLab {
                 progress("  \(name): diverged (\(error))")
             }
         }
-        try Data("{\"steps\": \(config.steps), \"diverged\": \(diverged)}\n".utf8).write(to: URL(fileURLWithPath: statusPath))
+        let status: [String: Any] = ["steps": config.steps, "diverged": diverged, "networks": signature.text]
+        try JSONSerialization.data(withJSONObject: status, options: [.sortedKeys]).write(to: URL(fileURLWithPath: statusPath))
         return finished(diverged: diverged)
+    }
+
+    /// The networks `config` builds today (the lab trains on MNIST), as the names of their
+    /// weights files and the names and shapes of every tensor in them. A finished run is reused
+    /// only while its networks still match: a change of architecture that no setting records (the
+    /// DCGAN critic losing its batch norm under a gradient penalty) gives another signature, and
+    /// the run is trained again.
+    struct NetworkSignature: Equatable {
+        let files: [String]
+        let text: String
+
+        init(_ config: TrainingConfig) throws {
+            let trainer = try GANTrainer(config: config, data: DataShape(sample: [1, 28, 28], classCount: 10))
+            let files = trainer.recipe.modelFiles
+            self.init(files: files.map(\.name), states: files.map { $0.module.stateDict() })
+        }
+
+        init(files: [String], states: [[String: Tensor]]) {
+            self.files = files
+            text = zip(files, states).flatMap { file, state in
+                state.keys.sorted().map { "\(file).\($0)\(state[$0]!.shape)" }
+            }.joined(separator: ";")
+        }
+
+        /// Whether the run's latest checkpoint holds these networks, so that it can be resumed
+        /// or counted as finished.
+        func fits(run path: String) -> Bool {
+            guard let latest = Checkpoint.list(path + "/checkpoints").last else { return false }
+            let directory = path + "/checkpoints/" + latest.name
+            let states = files.map { (try? Safetensors.read("\(directory)/\($0).safetensors")) ?? [:] }
+            return !states.contains { $0.isEmpty } && Self(files: files, states: states) == self
+        }
     }
 }

@@ -79,6 +79,35 @@ import Testing
         #expect(again.output == first.output, "the same runs give the same line")
     }
 
+    /// A finished run whose networks this build no longer makes (an architecture change that no
+    /// setting records, as when the DCGAN critic lost its batch norm) is trained again, not
+    /// reused by its status file nor counted finished by its last checkpoint.
+    @Test func aRunOfOtherNetworksIsTrainedAgain() throws {
+        let out = try Fixtures.temporaryDirectory() + "/lab"
+        let arguments = ["practice", "1", "--budget", "tiny", "--seeds", "1", "--out", out]
+        let first = try cli.swiftgan(arguments, directory: Fixtures.repositoryRoot)
+        #expect(first.status == 0, "\(first.error)")
+        // What an older build would have left: a D with one more tensor, recorded as such.
+        let runs = out + "/runs/"
+        let status = runs + "minimal-s0.status.json"
+        var object = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: status))) as? [String: Any])
+        #expect((object["networks"] as? String)?.contains("discriminator.") == true, "\(object)")
+        object["networks"] = (object["networks"] as! String) + ";discriminator.extra[4]"
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: status))
+        let checkpoint = runs + "minimal-s0/checkpoints/step_000060/discriminator.safetensors"
+        var d = try Safetensors.read(checkpoint)
+        d["extra"] = Tensor.zeros([4])
+        try Safetensors.write(d, to: checkpoint)
+        let again = try cli.swiftgan(arguments, directory: Fixtures.repositoryRoot)
+        #expect(again.status == 0, "\(again.error)")
+        #expect(!again.error.contains("reused") && !again.error.contains("finished earlier") && again.error.contains("minimal-s0: mlp, 60 steps"),
+                "\(again.error)")
+        #expect(again.output == first.output, "the run trained again is the same run")
+        // Its new status names today's networks, so a third call reuses it.
+        let third = try cli.swiftgan(arguments, directory: Fixtures.repositoryRoot)
+        #expect(third.error.contains("minimal-s0: reused"), "\(third.error)")
+    }
+
     @Test func badInputIsOneLine() throws {
         let out = try Fixtures.temporaryDirectory() + "/lab"
         let refusals: [([String], String)] = [
