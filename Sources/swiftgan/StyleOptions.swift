@@ -18,16 +18,18 @@ struct StyleOptions: ParsableArguments {
     /// Whether either control was given.
     var isSet: Bool { truncation != nil || noise != nil }
 
-    /// Sets the controls on `generator`; random noise draws from `seed`. Throws for a generator
-    /// without them.
+    /// Sets the controls on `generator` (on every member of an ensemble); random noise draws
+    /// from `seed` (member k's from `seed + k`). Throws for a generator without them.
     func apply(to generator: any SampleableGenerator, family: ModelFamily, seed: UInt64) throws {
         guard isSet else { return }
-        guard let styled = generator as? any StyleBasedGenerator else {
+        let targets = (generator as? GeneratorEnsemble)?.members ?? [generator]
+        let styled = targets.compactMap { $0 as? any StyleBasedGenerator }
+        guard styled.count == targets.count else {
             throw ValidationErrorLine(message: (truncation != nil ? "--truncation" : "--noise")
                                       + ": model \(family.name) has no mapping network or noise inputs (StyleGAN has)"
                                       + (truncation != nil ? "; its truncation trick is in how z is drawn (sample --truncate-z T)" : ""))
         }
-        set(styled, seed: seed)
+        for (k, member) in styled.enumerated() { set(member, seed: seed &+ UInt64(k)) }
     }
 
     private func set<G: StyleBasedGenerator>(_ generator: G, seed: UInt64) {

@@ -20,6 +20,28 @@ import Testing
         #expect(relativeError(try NPY.read(dir + "/x.npy"), expected) < 1e-4, "PyTorch's \(key) images")
     }
 
+    /// `--truncation` and `--noise` reach every member of a StyleGAN ensemble: at ψ 0 without
+    /// noise each member draws the one image of its average w, so 8 samples hold at most 2.
+    @Test func truncationReachesEveryMemberOfAnEnsemble() throws {
+        let data = try Fixtures.temporaryDirectory()
+        try TinyDataset.write(to: data, count: 24)
+        let root = try Fixtures.temporaryDirectory()
+        let train = try cli.swiftgan(["train", "--model", "stylegan", "--data-dir", data, "--ensemble", "2", "--steps", "2", "--batch", "4",
+                                      "--sample-every", "2", "--log-every", "1", "--out", root + "/run"])
+        #expect(train.status == 0, "train failed: \(train.error)")
+        func distinctImages(_ flags: [String]) throws -> Int {
+            let result = try cli.swiftgan(["sample", "--weights", root + "/run/generator.safetensors", "--n", "8", "--noise", "none",
+                                           "--npy", root + "/s.npy"] + flags)
+            #expect(result.status == 0, "sample failed: \(result.error)")
+            let images = try NPY.read(root + "/s.npy")
+            let values = images.scalars, width = values.count / 8
+            let rows = (0..<8).map { Array(values[($0 * width)..<(($0 + 1) * width)]) }
+            return rows.enumerated().filter { i, row in !rows[..<i].contains { zip($0, row).allSatisfy { abs($0 - $1) < 1e-6 } } }.count
+        }
+        #expect(try distinctImages(["--truncation", "0"]) <= 2)
+        #expect(try distinctImages([]) == 8)
+    }
+
     @Test func trainsOnPaddedDataResumesSamplesAndEvaluates() throws {
         let data = try Fixtures.temporaryDirectory()
         try TinyDataset.write(to: data, count: 24)
