@@ -111,6 +111,10 @@ struct DataParallelTests {
                                                       "--batch", "4", "--out", root + "/p2p"])
         #expect(result.status != 0)
         #expect(result.error.contains("--model pix2pix cannot train data-parallel yet"), "\(result.error)")
+        let ensemble = try mpirun(launcher, ranks: 2, ["train", "--model", "mlp", "--dataset", "mnist", "--data-dir", Fixtures.mnistDirectory,
+                                                        "--ensemble", "2", "--steps", "2", "--batch", "4", "--out", root + "/ensemble"])
+        #expect(ensemble.status != 0)
+        #expect(ensemble.error.contains("--ensemble 2 cannot train data-parallel yet"), "\(ensemble.error)")
     }
 
     @Test func aGlobalBatchThatDoesNotSplitIsOneLineOnEveryRank() throws {

@@ -150,6 +150,9 @@ public final class DataParallel: @unchecked Sendable {
     func check(_ config: TrainingConfig, recipe: any GANRecipe) throws {
         synchronizeBatchNorm(config.syncBatchNorm)
         guard recipe.splitsBatchesAcrossRanks else {
+            if config.ensemble > 1 {
+                throw ConfigError("--ensemble \(config.ensemble) cannot train data-parallel yet (mpirun -np \(size)); run it as one process")
+            }
             throw ConfigError("--model \(config.model) cannot train data-parallel yet (mpirun -np \(size)); run it as one process")
         }
         guard config.batchSize % size == 0 else {
