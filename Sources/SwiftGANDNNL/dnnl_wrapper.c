@@ -292,17 +292,19 @@ typedef struct {
 /// Samples [begin, end) of `small_input_backward_data`: for each, the columns
 /// cols [oh·ow, ic·kh·kw] = diff_dst[i]ᵀ [oh·ow, oc] · weights [oc, ic·kh·kw] (one GEMM, single
 /// threaded inside the pool's range), then each column added back to the input position its tap
-/// came from (col2im). The sum order is fixed, so the result does not depend on the split.
+/// came from (col2im). Inside the pool the GEMM runs on its thread alone; a single sample (or a
+/// pool of one) runs outside it, where oneDNN may split the GEMM, so a sample's last bits can
+/// differ between batch 1 and larger batches.
 static void small_input_range(void *context, int64_t begin, int64_t end) {
     small_input_job *job = context;
     const sg_conv_geometry *g = job->g;
     int64_t positions = g->oh * g->ow, taps = g->ic * g->kh * g->kw, plane = g->ih * g->iw;
-    float *cols = malloc((size_t)(positions * taps) * sizeof(float));
-    if (!cols) { job->failed = dnnl_out_of_memory; return; }
+    float *cols = malloc((size_t)(positions * taps > 0 ? positions * taps : 1) * sizeof(float));
+    if (!cols) { __atomic_store_n(&job->failed, (int)dnnl_out_of_memory, __ATOMIC_RELAXED); return; }
     for (int64_t i = begin; i < end; i++) {
         dnnl_status_t s = dnnl_sgemm('T', 'N', positions, taps, g->oc, 1.0f, job->diff_dst + i * g->oc * positions,
                                      positions, job->weights, taps, 0.0f, cols, taps);
-        if (s != dnnl_success) { job->failed = s; break; }
+        if (s != dnnl_success) { __atomic_store_n(&job->failed, (int)s, __ATOMIC_RELAXED); break; }
         float *dx = job->diff_src + i * g->ic * plane;
         memset(dx, 0, (size_t)(g->ic * plane) * sizeof(float));
         for (int64_t oy = 0; oy < g->oh; oy++)
