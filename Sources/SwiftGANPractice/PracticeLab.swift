@@ -140,11 +140,13 @@ public final class PracticeLab {
         try? FileManager.default.removeItem(atPath: statusPath)
         var diverged = false
         let latest = Checkpoint.list(path + "/checkpoints").last?.step ?? 0
-        if same && latest >= config.steps && signature.fits(run: path) {
+        // Whether the last checkpoint can be counted as finished or resumed (its files read once).
+        let usable = same && latest > 0 && signature.fits(run: path)
+        if usable && latest >= config.steps {
             progress("  \(name): finished earlier (its last checkpoint is step \(latest))")
         } else {
             let run: TrainingRun
-            if same && latest > 0 && signature.fits(run: path) {
+            if usable {
                 progress("  \(name): resuming from step \(latest)")
                 run = try TrainingRun(resuming: path)
             } else {
