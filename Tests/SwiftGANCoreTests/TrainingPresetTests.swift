@@ -22,7 +22,8 @@ struct TrainingPresetTests {
         let flagged = try TrainingConfig.resolve(file: nil, arguments: ["--ema", "0.99", "--model", "dcgan", "--preset", "quality"])
         #expect(flagged.emaDecay == 0.99 && flagged.loss == config.loss)
         // Settings the preset does not name keep the family's defaults.
-        #expect(config.batchSize == TrainingConfig().batchSize && config.steps == TrainingConfig().steps)
+        #expect(config.loss == TrainingConfig().loss && config.steps == TrainingConfig().steps)
+        #expect(config.batchSize == 128 && TrainingConfig().batchSize == 64)
     }
 
     @Test func aConfigFileOverridesThePresetWhicheverNamesIt() throws {

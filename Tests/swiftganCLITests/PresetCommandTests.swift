@@ -16,8 +16,9 @@ import Testing
         #expect(run.status == 0, "train failed: \(run.error)")
         let config = try TrainingConfig.load(root + "/q/config.json")
         let preset = try TrainingPreset.named("quality")
-        #expect(config.preset == "quality" && config.emaDecay == 0.99)
-        for (key, value) in preset.settings where key != "emaDecay" {
+        // The flags (--ema, --batch) win over the preset's values; the rest are the preset's.
+        #expect(config.preset == "quality" && config.emaDecay == 0.99 && config.batchSize == 8)
+        for (key, value) in preset.settings where key != "emaDecay" && key != "batchSize" {
             #expect(config.allFields.first { $0.key == key }?.value(in: config) == value, "\(key)")
         }
         #expect(FileManager.default.fileExists(atPath: root + "/q/generator_ema.safetensors"))
