@@ -30,7 +30,8 @@ extension MetricReport {
 
     /// Everything `evaluator` gives for generated `images` ([n, C, H, W], or flattened) against
     /// the real images of `real` (those at `indices`, or all). Mode counting and the KL divergence
-    /// count the evaluator's K classes. With `labels`, the class each image was asked for (a
+    /// count the evaluator's K classes; when `real` is labeled, the recall of each of its classes
+    /// says which ones the generated images miss. With `labels`, the class each image was asked for (a
     /// conditional generator's, in the evaluator's K classes), the report adds the conditional
     /// accuracy and the intra-class FID against `real`'s labeled images. Images of another shape
     /// than the evaluator's input are a one-line error naming both shapes.
@@ -45,8 +46,10 @@ extension MetricReport {
         try checkShape(of: real, "the real images", evaluator)
         try evaluator.checkInput(images.shape, "the generated images")
         let realFeatures = evaluator.extract(from: real, indices: indices).features
+        let realLabels = real.labels.map { all in (indices ?? Array(0..<real.count)).map { all[$0] } }
         let (fakeFeatures, probabilities) = evaluator.extract(images)
-        var report = try compare(real: realFeatures, fake: fakeFeatures, kidSubsets: kidSubsets)
+        var report = try compare(real: realFeatures, fake: fakeFeatures, kidSubsets: kidSubsets, realLabels: realLabels,
+                                 classCount: evaluator.classCount)
         let score = ClassStatistics.inceptionScore(probabilities: probabilities)
         report.inceptionScoreMean = score.mean
         report.inceptionScoreStd = score.standardDeviation
@@ -57,7 +60,7 @@ extension MetricReport {
         report.twoSampleAccuracy = try TwoSampleTest.accuracy(real: realFeatures, fake: fakeFeatures)
         if let labels {
             try report.addConditionalMetrics(probabilities: probabilities, features: fakeFeatures, labels: labels,
-                                             realFeatures: realFeatures, realLabels: real.labels.map { all in (indices ?? Array(0..<real.count)).map { all[$0] } },
+                                             realFeatures: realFeatures, realLabels: realLabels,
                                              classCount: evaluator.classCount)
         }
         return report

@@ -23,6 +23,9 @@ public struct MetricReport: Codable, Sendable {
     public var recall: Double?
     public var density: Double?
     public var coverage: Double?
+    /// The recall of each class of the real images (when they are labeled): which classes the
+    /// generated manifold misses (`PrecisionRecall.Result.recallPerClass`).
+    public var recallPerClass: [Double]?
     public var inceptionScoreMean: Double?
     public var inceptionScoreStd: Double?
     public var modesCovered: Int?
@@ -47,6 +50,7 @@ public struct MetricReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case nReal = "n_real", nFake = "n_fake", fid, kidMean = "kid_mean", kidStd = "kid_std", precision, recall
+        case recallPerClass = "recall_per_class"
         case density, coverage, inceptionScoreMean = "is_mean", inceptionScoreStd = "is_std"
         case modesCovered = "modes_covered", classCount = "n_classes", klFromUniform = "kl_from_uniform", twoSampleAccuracy = "c2st_accuracy", warnings
         case conditionalAccuracy = "conditional_accuracy", conditionalAccuracyPerClass = "conditional_accuracy_per_class"
@@ -54,9 +58,11 @@ public struct MetricReport: Codable, Sendable {
         case pathLengthZ = "ppl_z", pathLengthW = "ppl_w"
     }
 
-    /// Compares two feature matrices [n, d].
+    /// Compares two feature matrices [n, d]. With `realLabels` (one class in 0..<`classCount`
+    /// per real row) the report adds the recall of each class, or a warning saying why not.
     public static func compare(real: Tensor, fake: Tensor, metrics: Set<MetricKind> = Set(MetricKind.allCases),
-                               kidSubsets: Int = 100, kidSubsetSize: Int? = nil, nearestK: Int = 3) throws -> MetricReport {
+                               kidSubsets: Int = 100, kidSubsetSize: Int? = nil, nearestK: Int = 3,
+                               realLabels: [Int]? = nil, classCount: Int = 0) throws -> MetricReport {
         guard real.rank == 2, fake.rank == 2, real.shape[1] == fake.shape[1] else {
             throw MetricError("feature matrices must be [n, d] with the same d, got \(real.shape) and \(fake.shape)")
         }
@@ -77,7 +83,15 @@ public struct MetricReport: Codable, Sendable {
         }
         if metrics.contains(.pr) || metrics.contains(.dc) {
             let prdc = try PrecisionRecall.compute(real: real, fake: fake, nearestK: nearestK)
-            if metrics.contains(.pr) { report.precision = prdc.precision; report.recall = prdc.recall }
+            if metrics.contains(.pr) {
+                report.precision = prdc.precision
+                report.recall = prdc.recall
+                if let realLabels {
+                    do { report.recallPerClass = try prdc.recallPerClass(labels: realLabels, classCount: classCount) } catch let error as MetricError {
+                        report.warnings.append("no recall per class: \(error.description)")
+                    }
+                }
+            }
             if metrics.contains(.dc) { report.density = prdc.density; report.coverage = prdc.coverage }
         }
         return report

@@ -10,6 +10,28 @@ public enum PrecisionRecall {
         public let density: Double
         public let coverage: Double
         public let nearestK: Int
+        /// For each real sample, whether it lies in some generated sample's ball: the samples
+        /// `recall` counts (not in the JSON).
+        public var recalled: [Bool] = []
+
+        enum CodingKeys: String, CodingKey { case precision, recall, density, coverage, nearestK }
+
+        /// The recall of each class: the share of the real samples labeled k (`labels`, one per
+        /// real sample, in 0..<`classCount`) that lie in the generated manifold. Throws
+        /// `MetricError` when the labels do not fit or a class has no real sample.
+        public func recallPerClass(labels: [Int], classCount: Int) throws -> [Double] {
+            guard labels.count == recalled.count else {
+                throw MetricError("\(labels.count) labels for \(recalled.count) real samples")
+            }
+            var total = [Int](repeating: 0, count: classCount), inside = total
+            for (label, isRecalled) in zip(labels, recalled) {
+                guard (0..<classCount).contains(label) else { throw MetricError("a real label \(label) outside 0..<\(classCount)") }
+                total[label] += 1
+                if isRecalled { inside[label] += 1 }
+            }
+            if let empty = total.firstIndex(of: 0) { throw MetricError("class \(empty) has no real sample") }
+            return zip(inside, total).map { Double($0) / Double($1) }
+        }
     }
 
     /// The most memory one block of the distance matrix takes: rows of distances are computed
@@ -47,7 +69,7 @@ public enum PrecisionRecall {
         return Result(precision: Double(fakeInAnyReal.filter { $0 }.count) / Double(m),
                       recall: Double(realInAnyFake.filter { $0 }.count) / Double(n),
                       density: Double(realBallsPerFake.reduce(0, +)) / Double(k * m),
-                      coverage: Double(covered) / Double(n), nearestK: k)
+                      coverage: Double(covered) / Double(n), nearestK: k, recalled: realInAnyFake)
     }
 
     /// Consecutive ranges of `rows` whose distances to `columns` points fit in `blockBytes`.

@@ -275,28 +275,34 @@ func printTranslationReport(_ report: TranslationReport, json: Bool) {
     print("run \(report.run): \(report.model) on \(report.dataset) (test split), evaluator: \(report.evaluator ?? "none")")
     for d in report.directions {
         print("\(d.name) (\(d.weights), \(d.count) images)")
-        func line(_ name: String, _ value: Double?) { if let value { print(String(format: "  %-20@ %.6g", name, value)) } }
+        func line(_ name: String, _ value: Double?) { if let value { print("  " + column(name, 20) + String(format: " %.6g", value)) } }
         line("L1", d.l1); line("PSNR (dB)", d.psnr); line("SSIM", d.ssim); line("FID", d.fid)
         line("precision", d.precision); line("recall", d.recall); line("label preservation", d.labelPreservation)
         line("target accuracy", d.targetAccuracy)
     }
 }
 
+/// `name` padded with spaces to `width` characters (Foundation's `%-22@` does not pad on Linux).
+private func column(_ name: String, _ width: Int) -> String {
+    name.count >= width ? name : name + String(repeating: " ", count: width - name.count)
+}
+
 func printReport(_ report: MetricReport, json: Bool) {
     for warning in report.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     if json { print(report.json()); return }
-    func line(_ name: String, _ value: Double?) { if let value { print(String(format: "%-22@ %.6g", name, value)) } }
-    print("samples: \(report.nReal) \(report.realDescription), \(report.nFake) \(report.fakeDescription)")
-    line("FID", report.fid); line("KID (mean)", report.kidMean); line("KID (std)", report.kidStd)
-    line("precision", report.precision); line("recall", report.recall); line("density", report.density)
-    line("coverage", report.coverage); line("Inception-style score", report.inceptionScoreMean)
-    line("IS (std)", report.inceptionScoreStd); line("KL(classes ‖ uniform)", report.klFromUniform)
-    if let modes = report.modesCovered { print("modes covered          \(modes) of \(report.classCount ?? 10)") }
-    line("C2ST accuracy", report.twoSampleAccuracy)
+    func line(_ name: String, _ value: Double?) { if let value { print(column(name, 22) + String(format: " %.6g", value)) } }
     /// A per-class list on one line.
     func perClass(_ values: [Double]?, _ format: String) {
         if let values { print("  per class            " + values.map { String(format: format, $0) }.joined(separator: " ")) }
     }
+    print("samples: \(report.nReal) \(report.realDescription), \(report.nFake) \(report.fakeDescription)")
+    line("FID", report.fid); line("KID (mean)", report.kidMean); line("KID (std)", report.kidStd)
+    line("precision", report.precision); line("recall", report.recall); perClass(report.recallPerClass, "%.3f")
+    line("density", report.density)
+    line("coverage", report.coverage); line("Inception-style score", report.inceptionScoreMean)
+    line("IS (std)", report.inceptionScoreStd); line("KL(classes ‖ uniform)", report.klFromUniform)
+    if let modes = report.modesCovered { print("modes covered          \(modes) of \(report.classCount ?? 10)") }
+    line("C2ST accuracy", report.twoSampleAccuracy)
     line("conditional accuracy", report.conditionalAccuracy); perClass(report.conditionalAccuracyPerClass, "%.3f")
     line("intra-class FID", report.intraFID); perClass(report.intraFIDPerClass, "%.4g")
     line("PPL in Z", report.pathLengthZ); line("PPL in W", report.pathLengthW)

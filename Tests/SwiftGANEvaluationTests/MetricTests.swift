@@ -62,6 +62,35 @@ import Testing
         }
     }
 
+    /// Recall per real class: generated samples near one of two classes recall that class and
+    /// not the other; the classes' recalls, weighted by their sizes, are the recall; labels that
+    /// do not fit are a warning, not a trap.
+    @Test func recallPerClassSaysWhichClassTheGeneratorMisses() throws {
+        var rng = RandomGenerator(seed: 3)
+        let near = rng.normal([40, 4]), far = rng.normal([60, 4]) + 10
+        let real = Tensor.concat([near, far], axis: 0)
+        let labels = [Int](repeating: 0, count: 40) + [Int](repeating: 1, count: 60)
+        let fake = rng.normal([80, 4])
+        let report = try MetricReport.compare(real: real, fake: fake, metrics: [.pr], realLabels: labels, classCount: 2)
+        let perClass = try #require(report.recallPerClass)
+        #expect(perClass.count == 2 && perClass[0] > 0.5 && perClass[1] == 0, "\(perClass)")
+        #expect(abs((perClass[0] * 40 + perClass[1] * 60) / 100 - report.recall!) < 1e-12)
+        #expect(report.warnings.isEmpty)
+        // Generated samples near both classes recall both.
+        let both = try MetricReport.compare(real: real, fake: Tensor.concat([rng.normal([40, 4]), rng.normal([40, 4]) + 10], axis: 0),
+                                            metrics: [.pr], realLabels: labels, classCount: 2)
+        #expect(both.recallPerClass.map { $0.allSatisfy { $0 > 0.5 } } == true, "\(String(describing: both.recallPerClass))")
+        for (bad, count, reason) in [(Array(labels.dropLast()), 2, "99 labels for 100 real samples"), (labels, 3, "class 2 has no real sample"),
+                                     (labels.map { $0 * 5 }, 2, "a real label 5 outside 0..<2")] {
+            let unfit = try MetricReport.compare(real: real, fake: fake, metrics: [.pr], realLabels: bad, classCount: count)
+            #expect(unfit.recallPerClass == nil && unfit.recall == report.recall)
+            #expect(unfit.warnings == ["no recall per class: \(reason)"], "\(unfit.warnings)")
+        }
+        // Without labels there is nothing per class, and nothing to warn about.
+        let unlabeled = try MetricReport.compare(real: real, fake: fake, metrics: [.pr])
+        #expect(unlabeled.recallPerClass == nil && unlabeled.warnings.isEmpty && !unlabeled.json().contains("recall_per_class"))
+    }
+
     @Test func fidOfASetWithItselfIsZeroAndGrowsWithAShift() throws {
         var rng = RandomGenerator(seed: 3)
         let x = rng.normal([500, 8])

@@ -240,6 +240,16 @@ import Testing
         // untrained generator's completely.
         let (c2stReal, c2stFake) = (real?["c2st_accuracy"] as? Double ?? 1, fake?["c2st_accuracy"] as? Double ?? 0)
         #expect(c2stFake > 0.95 && c2stReal < c2stFake, "C2ST accuracy real \(c2stReal), untrained \(c2stFake)")
+        // The recall of each digit of the test split, which weighted by the digits' counts is the recall.
+        let testLabels = try #require(try ImageDataset.load(.mnist, split: .test, directory: Fixtures.mnistDirectory).labels)
+        let counts = (0..<10).map { k in Double(testLabels.filter { $0 == k }.count) }
+        for (name, json) in [("real", real), ("untrained", fake)] {
+            let perClass = try #require(json?["recall_per_class"] as? [Double], "\(name): no recall_per_class")
+            let recall = json?["recall"] as? Double ?? .nan
+            #expect(perClass.count == 10 && abs(zip(perClass, counts).map { $0 * $1 }.reduce(0, +) / counts.reduce(0, +) - recall) < 1e-9,
+                    "\(name): \(perClass) against recall \(recall)")
+        }
+        #expect(floorText.output.contains("  per class  "), "\(floorText.output)")
     }
 
     @Test func benchSamplingPrintsTwoJSONLines() throws {
