@@ -275,22 +275,17 @@ func printTranslationReport(_ report: TranslationReport, json: Bool) {
     print("run \(report.run): \(report.model) on \(report.dataset) (test split), evaluator: \(report.evaluator ?? "none")")
     for d in report.directions {
         print("\(d.name) (\(d.weights), \(d.count) images)")
-        func line(_ name: String, _ value: Double?) { if let value { print("  " + column(name, 20) + String(format: " %.6g", value)) } }
+        func line(_ name: String, _ value: Double?) { if let value { print("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: " %.6g", value)) } }
         line("L1", d.l1); line("PSNR (dB)", d.psnr); line("SSIM", d.ssim); line("FID", d.fid)
         line("precision", d.precision); line("recall", d.recall); line("label preservation", d.labelPreservation)
         line("target accuracy", d.targetAccuracy)
     }
 }
 
-/// `name` padded with spaces to `width` characters (Foundation's `%-22@` does not pad on Linux).
-private func column(_ name: String, _ width: Int) -> String {
-    name.count >= width ? name : name + String(repeating: " ", count: width - name.count)
-}
-
 func printReport(_ report: MetricReport, json: Bool) {
     for warning in report.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     if json { print(report.json()); return }
-    func line(_ name: String, _ value: Double?) { if let value { print(column(name, 22) + String(format: " %.6g", value)) } }
+    func line(_ name: String, _ value: Double?) { if let value { print(name.padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: " %.6g", value)) } }
     /// A per-class list on one line.
     func perClass(_ values: [Double]?, _ format: String) {
         if let values { print("  per class            " + values.map { String(format: format, $0) }.joined(separator: " ")) }
