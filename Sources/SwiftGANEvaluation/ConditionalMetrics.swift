@@ -52,15 +52,17 @@ public enum ConditionalMetrics {
         return PerClass(overall: perClass.reduce(0, +) / Double(classCount), perClass: perClass)
     }
 
-    /// The row indices of each class 0..<classCount, each with at least `minimum` rows.
-    static func classRows(_ labels: [Int], classCount: Int, _ what: String, minimum: Int = 1) throws -> [[Int]] {
+    /// The row indices of each class 0..<classCount, each with at least `minimum` rows; the
+    /// errors name `what` the labels are and the metric (`purpose`) that needs them.
+    static func classRows(_ labels: [Int], classCount: Int, _ what: String, minimum: Int = 1,
+                          purpose: String = "the conditional metrics") throws -> [[Int]] {
         var groups = [[Int]](repeating: [], count: classCount)
         for (i, k) in labels.enumerated() {
             guard (0..<classCount).contains(k) else { throw MetricError("\(what) label \(k) at index \(i) is outside the classes 0...\(classCount - 1)") }
             groups[k].append(i)
         }
         if let k = groups.firstIndex(where: { $0.count < minimum }) {
-            throw MetricError("class \(k) has \(groups[k].count) \(what) samples; the conditional metrics need at least \(minimum) of each class")
+            throw MetricError("class \(k) has \(groups[k].count) \(what) samples; \(purpose) need at least \(minimum) of each class")
         }
         return groups
     }

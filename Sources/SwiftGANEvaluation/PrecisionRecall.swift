@@ -23,14 +23,8 @@ public enum PrecisionRecall {
             guard labels.count == recalled.count else {
                 throw MetricError("\(labels.count) labels for \(recalled.count) real samples")
             }
-            var total = [Int](repeating: 0, count: classCount), inside = total
-            for (label, isRecalled) in zip(labels, recalled) {
-                guard (0..<classCount).contains(label) else { throw MetricError("a real label \(label) outside 0..<\(classCount)") }
-                total[label] += 1
-                if isRecalled { inside[label] += 1 }
-            }
-            if let empty = total.firstIndex(of: 0) { throw MetricError("class \(empty) has no real sample") }
-            return zip(inside, total).map { Double($0) / Double($1) }
+            let groups = try ConditionalMetrics.classRows(labels, classCount: classCount, "real", purpose: "recalls per class")
+            return groups.map { rows in Double(rows.filter { recalled[$0] }.count) / Double(rows.count) }
         }
     }
 

@@ -80,8 +80,9 @@ import Testing
         let both = try MetricReport.compare(real: real, fake: Tensor.concat([rng.normal([40, 4]), rng.normal([40, 4]) + 10], axis: 0),
                                             metrics: [.pr], realLabels: labels, classCount: 2)
         #expect(both.recallPerClass.map { $0.allSatisfy { $0 > 0.5 } } == true, "\(String(describing: both.recallPerClass))")
-        for (bad, count, reason) in [(Array(labels.dropLast()), 2, "99 labels for 100 real samples"), (labels, 3, "class 2 has no real sample"),
-                                     (labels.map { $0 * 5 }, 2, "a real label 5 outside 0..<2")] {
+        for (bad, count, reason) in [(Array(labels.dropLast()), 2, "99 labels for 100 real samples"),
+                                     (labels, 3, "class 2 has 0 real samples; recalls per class need at least 1 of each class"),
+                                     (labels.map { $0 * 5 }, 2, "real label 5 at index 40 is outside the classes 0...1")] {
             let unfit = try MetricReport.compare(real: real, fake: fake, metrics: [.pr], realLabels: bad, classCount: count)
             #expect(unfit.recallPerClass == nil && unfit.recall == report.recall)
             #expect(unfit.warnings == ["no recall per class: \(reason)"], "\(unfit.warnings)")
