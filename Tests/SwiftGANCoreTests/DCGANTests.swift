@@ -65,7 +65,8 @@ import Testing
 
     /// G's gradient passes through D's batch statistics, which amplify float32 rounding: the
     /// fixture's float64 gradients are the reference, and PyTorch's own float32 ones sit a few
-    /// 1e-4 away from them (largest difference over largest value), the margin `forwardAndGradientsMatchPyTorch` allows (twice it).
+    /// 1e-4 away from them (largest difference over largest value), the margin
+    /// `forwardAndGradientsMatchPyTorch` allows (twice it).
     @Test func float32GeneratorGradientsAreIllConditionedInPyTorchToo() {
         let f = Self.fixture
         let errors = Self.generatorParameterNames.map { relativeError(f["g_grad.\($0)"]!, f["g_grad64.\($0)"]!) }
